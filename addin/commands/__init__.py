@@ -1,0 +1,1 @@
+"""One module per ``nianbao`` command: ``add_arguments(parser)`` and ``run(args)``."""
