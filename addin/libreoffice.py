@@ -1,0 +1,56 @@
+"""LibreOffice headless: convert documents (xlsx recalculation, docx → pdf).
+
+Every call gets its own throw-away user profile, so conversions may run in parallel
+(tests, batch export) without fighting over LibreOffice's profile lock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+
+def soffice() -> str | None:
+    """Path of the LibreOffice binary, or ``None`` if it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert(src: Path, to: str, outdir: Path, timeout: float = 180, filter_: str | None = None) -> Path:
+    """Convert ``src`` to format ``to`` (``"pdf"``, ``"xlsx"``) into ``outdir``; return the new file.
+
+    Raises :class:`InputError` with a Chinese message if LibreOffice is missing, times
+    out or fails.
+    """
+    exe = soffice()
+    if exe is None:
+        raise InputError("未安装 LibreOffice（soffice），无法转换为 PDF 或重新计算公式。"
+                         "Debian/Ubuntu：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui")
+    outdir.mkdir(parents=True, exist_ok=True)
+    target = f"{to}:{filter_}" if filter_ else to
+    with tempfile.TemporaryDirectory(prefix="nianbao-lo-") as profile:
+        cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--nologo",
+               "--convert-to", target, "--outdir", str(outdir), str(src)]
+        env = {**os.environ, "HOME": profile}
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise InputError(f"LibreOffice 转换超时（{timeout:.0f} 秒）：{src.name}") from None
+    out = outdir / (src.stem + "." + to)
+    if proc.returncode != 0 or not out.exists():
+        detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()[-300:]
+        raise InputError(f"LibreOffice 无法转换 {src.name}：{detail or '未生成输出文件'}")
+    return out
+
+
+def recalculate(src: Path, outdir: Path) -> Path:
+    """Open an .xlsx in LibreOffice Calc, recalculate every formula, save as .xlsx in ``outdir``.
+
+    This is what Excel does before it sends values to xlwings: openpyxl writes formulas
+    without cached results.
+    """
+    return convert(src, "xlsx", outdir, filter_="Calc MS Excel 2007 XML")
