@@ -1,7 +1,7 @@
 """Built-in checks: the rules that look at a report's shape rather than its arithmetic.
 
-Each function takes the rule (for its severity and message template) and the report,
-and yields findings. Which function serves which rule is data: the rule's ``check``
+Each function takes the rule (for its severity and message template), the report and
+last year's report (``None`` when not given), and yields findings. Which function serves which rule is data: the rule's ``check``
 field in ``rules/rulesets/``.
 """
 
@@ -31,7 +31,7 @@ def _fill(rule: Rule, **params) -> str:
     return rule.message.format(**params)
 
 
-def format_year(rule: Rule, report: Report) -> Iterator[Finding]:
+def format_year(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     if report.year is None or report.format not in FORMATS:
         return
     expected = format_for_year(report.year)
@@ -42,7 +42,7 @@ def format_year(rule: Rule, report: Report) -> Iterator[Finding]:
         yield _finding(rule, report, ["format"], msg, expected=expected, actual=report.format)
 
 
-def unknown_key(rule: Rule, report: Report) -> Iterator[Finding]:
+def unknown_key(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     spec = report.spec
     other = [f for f in FORMATS if f != spec.key]
     for key, raw in report.extra.items():
@@ -53,7 +53,7 @@ def unknown_key(rule: Rule, report: Report) -> Iterator[Finding]:
         yield _finding(rule, report, [key], _fill(rule, key=key, format_name=spec.name, other_format_note=note, raw=raw))
 
 
-def missing_table(rule: Rule, report: Report) -> Iterator[Finding]:
+def missing_table(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     for table in report.spec.tables:
         keys = table.cell_keys()
         present = [k for k in keys if k in report.cells]
@@ -64,13 +64,13 @@ def missing_table(rule: Rule, report: Report) -> Iterator[Finding]:
             yield f
 
 
-def section_missing(rule: Rule, report: Report) -> Iterator[Finding]:
+def section_missing(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     for section in report.spec.sections:
         if section.required and not (report.sections.get(section.key) or "").strip():
             yield _finding(rule, report, [section.key], _fill(rule, heading=section.heading))
 
 
-def year_missing(rule: Rule, report: Report) -> Iterator[Finding]:
+def year_missing(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     if report.year is None:
         yield _finding(rule, report, ["year"], _fill(rule, what="未填写报告年度"))
     if not (report.agency or "").strip():
@@ -89,20 +89,20 @@ def _per_cell(report: Report, state: str):
             yield key, cell
 
 
-def value_invalid(rule: Rule, report: Report) -> Iterator[Finding]:
+def value_invalid(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     for key, cell in _per_cell(report, INVALID):
         yield _finding(rule, report, [key], _fill(rule, where=_where(report, key), raw=cell.raw, note=cell.note),
                        actual=str(cell.raw))
 
 
-def value_negative(rule: Rule, report: Report) -> Iterator[Finding]:
+def value_negative(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     for key, cell in _per_cell(report, NUMBER):
         if report.spec.cells[key].kind != "signed_count" and cell.value < 0:
             yield _finding(rule, report, [key], _fill(rule, where=_where(report, key), value=format_number(cell.value)),
                            actual=cell.value)
 
 
-def value_fraction(rule: Rule, report: Report) -> Iterator[Finding]:
+def value_fraction(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     for key, cell in _per_cell(report, NUMBER):
         kind = report.spec.cells[key].kind
         if kind in ("count", "signed_count") and isinstance(cell.value, Decimal):
@@ -123,22 +123,22 @@ def _grouped(rule: Rule, report: Report, want) -> Iterator[Finding]:
             yield _finding(rule, report, hit, _fill(rule, table_number=table.number, count=len(hit), places=places))
 
 
-def value_empty(rule: Rule, report: Report) -> Iterator[Finding]:
+def value_empty(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     yield from _grouped(rule, report, lambda c: c is None or c.state == EMPTY)
 
 
-def value_na(rule: Rule, report: Report) -> Iterator[Finding]:
+def value_na(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     yield from _grouped(rule, report, lambda c: c is not None and c.state == NA)
 
 
-def value_noncanonical(rule: Rule, report: Report) -> Iterator[Finding]:
+def value_noncanonical(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     for key, cell in _per_cell(report, NUMBER):
         if cell.note:
             yield _finding(rule, report, [key], _fill(rule, where=_where(report, key), raw=cell.raw, note=cell.note,
                                                       value=format_number(cell.value)), actual=str(cell.raw))
 
 
-def reader(rule: Rule, report: Report) -> Iterator[Finding]:
+def reader(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     """Findings the reader made while reading (``report.problems``); nothing to add here."""
     return iter(())
 

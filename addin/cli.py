@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("addin.commands.demo", "生成一份带有几处错误的示例工作簿，校验并显示结果"),
     "new": ("addin.commands.new", "由模板新建年报工作簿（空白，或由报告 JSON 填好）"),
     "validate": ("addin.commands.validate", "校验工作簿或报告 JSON，逐条列出错误和警告"),
+    "mark": ("addin.commands.mark", "校验工作簿并把结果写回工作簿（校验结果表、标色；文件模式，适用于 WPS 和 Linux 桌面）"),
     "export": ("addin.commands.export", "导出报告文档（Word、HTML、PDF、JSON）"),
     "import": ("addin.commands.import_", "导入已发布的报告（文本、网页、Word）"),
     "review": ("addin.commands.review", "批量审核多份报告，生成汇总表"),

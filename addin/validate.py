@@ -125,7 +125,7 @@ def validate(report: Report, rules: RuleSet | None = None, prev: Report | None =
             check = CHECKS.get(rule.check)
             if check is None:
                 raise KeyError(f"规则 {rule.id} 使用了未知的内置检查 {rule.check}")
-            findings.extend(check(rule, report))
+            findings.extend(check(rule, report, prev))
             continue
         for c in compile_rule(rule, fmt):
             f = run_check(c, report, prev)

@@ -1,0 +1,1 @@
+"""Writers: a report (and its findings) to workbooks, documents and JSON."""
