@@ -1,0 +1,49 @@
+"""Normalising values as real reports write them."""
+
+from decimal import Decimal
+
+import pytest
+
+from addin.values import EMPTY, INVALID, NA, NUMBER, format_number, parse_value
+
+
+@pytest.mark.parametrize("raw,value,noted", [
+    (5, 5, False), (5.0, 5, False), (0, 0, False),
+    (" 0", 0, True), ("１２", 12, True), ("1,234", 1234, True), ("+2", 2, True),
+    ("增15", 15, True), ("减4", -4, True), ("+(0) -(0)", 0, True), ("-1", -1, True),
+    ("152790元", Decimal("15.279"), True), ("240万元", 240, True), ("79000.1元", Decimal("7.90001"), True),
+    ("12\u3000", 12, True), ("\u00a07", 7, True),
+])
+def test_numbers_as_published(raw, value, noted):
+    c = parse_value(raw)
+    assert c.state == NUMBER and c.value == value and type(c.value) is type(value)
+    assert (c.note is not None) == noted
+    assert c.raw == raw
+
+
+@pytest.mark.parametrize("raw", ["/", "／", "—", "-", "无", " / "])
+def test_not_applicable_is_neither_empty_nor_zero(raw):
+    c = parse_value(raw)
+    assert c.state == NA and c.value is None
+
+
+@pytest.mark.parametrize("raw", [None, "", "   "])
+def test_empty_is_not_zero(raw):
+    c = parse_value(raw)
+    assert c.state == EMPTY and c.value is None
+
+
+@pytest.mark.parametrize("raw", ["abc", "十二", "#DIV/0!", "#VALUE!", True, float("nan"), "1.2.3", [1]])
+def test_unreadable(raw):
+    c = parse_value(raw)
+    assert c.state == INVALID and c.note
+
+
+def test_decimal_amount_kept_exactly():
+    assert parse_value(0.35, "wan_yuan").value == Decimal("0.35")
+    assert parse_value("0.3500", "wan_yuan").value == Decimal("0.3500")
+
+
+def test_format_number():
+    assert format_number(12) == "12" and format_number(Decimal("0.350")) == "0.35"
+    assert format_number(Decimal("35")) == "35" and format_number(None) == "空" and format_number(1.5) == "1.5"
