@@ -254,3 +254,26 @@ def explain(rule: Rule) -> str:
         lines += ["", f"提示：{rule.hint}"]
     lines += ["", f"依据：{rule.source}", f"定义于：rules/rulesets/{rule.origin}"]
     return "\n".join(lines)
+
+
+def rules_markdown(rules: RuleSet) -> str:
+    """``docs/rules.md``: one section per rule, generated from the rule files."""
+    sev = {"error": "错误", "warning": "警告", "info": "提示"}
+    out = ["# 校验规则一览", "",
+           "本页由 `nianbao rule --markdown` 从 `rules/rulesets/*.json` 生成，请勿手工修改。", "",
+           "| 编号 | 名称 | 级别 | 格式 | 规则 |", "|---|---|---|---|---|"]
+    for r in rules.rules:
+        out.append(f"| [{r.id}](#{r.id.lower()}) | `{r.name}` | {sev[r.severity]} | {'、'.join(r.formats)} | {r.title} |")
+    for r in rules.rules:
+        out += ["", f"## {r.id}", "", f"**{r.title}**（`{r.name}`，{sev[r.severity]}，适用于 {'、'.join(r.formats)} 年格式）", ""]
+        if r.kind == "formula":
+            if r.when:
+                out.append(f"- 前提：`{r.when}`")
+            out.append(f"- 公式：`{r.assert_}`")
+            if r.expand:
+                out.append("- 展开：" + "，".join(f"`{{{v}}}` 取 {s if isinstance(s, str) else '、'.join(s)}"
+                                                  for v, s in r.expand))
+        else:
+            out.append(f"- 内置检查：`{r.check}`")
+        out += [f"- 消息：{r.message}", "", f"为什么：{r.why}", "", f"怎么改：{r.fix}", "", f"依据：{r.source}"]
+    return "\n".join(out) + "\n"

@@ -102,3 +102,13 @@ def test_rule_explains(tmp_path):
     assert r.returncode == 2 and "没有编号或名称" in r.stderr
     listing = nianbao("rule").stdout
     assert "T301" in listing and "V004" in listing
+
+
+def test_rules_reference_page_is_current():
+    from pathlib import Path
+
+    from addin.ruleset import builtin_rules, rules_markdown
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+    assert page.read_text(encoding="utf-8") == rules_markdown(builtin_rules()), \
+        "regenerate: nianbao rule --markdown > docs/rules.md"

@@ -6,7 +6,7 @@ import json
 import sys
 
 from ..errors import InputError
-from ..ruleset import RuleSetError, explain, load_rules
+from ..ruleset import RuleSetError, explain, load_rules, rules_markdown
 
 DESCRIPTION = "解释一条校验规则（编号如 T301，或名称如 t3-column-balance）；不带参数时列出全部规则。"
 
@@ -15,6 +15,7 @@ def add_arguments(p) -> None:
     p.add_argument("rule", nargs="?", help="规则编号或名称")
     p.add_argument("--rules", metavar="OVERLAY.json", help="规则覆盖文件")
     p.add_argument("--format", dest="output", choices=["text", "json"], default="text")
+    p.add_argument("--markdown", action="store_true", help="以 Markdown 输出全部规则（生成 docs/rules.md）")
 
 
 def run(args) -> int:
@@ -22,6 +23,9 @@ def run(args) -> int:
         rules = load_rules(args.rules)
     except RuleSetError as e:
         raise InputError(str(e)) from None
+    if args.markdown:
+        sys.stdout.write(rules_markdown(rules))
+        return 0
     if not args.rule:
         for r in rules.rules:
             print(f"{r.id:6} {r.severity:8} {'/'.join(r.formats):10} {r.name:36} {r.title}")
