@@ -50,6 +50,10 @@ def _d(x: Any) -> Any:
     return Decimal(str(x)) if isinstance(x, float) else x
 
 
+def _text(v: Any) -> str:
+    return "" if v is None else v if isinstance(v, str) else str(v)
+
+
 def _numbers(args: Iterable[Any]) -> list:
     out = []
     for a in args:
@@ -63,8 +67,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "max": lambda *a: max(_numbers(a), default=None),
     "count": lambda *a: len(_numbers(a)),
     "abs": lambda x: abs(_d(x)) if x is not None else None,
-    "len": lambda s: len(s or ""),
-    "contains": lambda s, *words: any(w in (s or "") for w in words),
+    "len": lambda s: len(_text(s)),
+    "contains": lambda s, *words: any(_text(w) in _text(s) for w in words),
 }
 _ARITY = {"abs": (1, 1), "len": (1, 1), "contains": (2, 99)}
 
@@ -276,8 +280,20 @@ def evaluate(node, resolve: Callable[[str], Any]) -> Any:
 
     Arithmetic with a missing value (``None``) gives ``None``; a comparison with
     ``None`` on either side is ``None`` (not decided) — callers decide what an
-    undecided rule means.
+    undecided rule means. Anything that cannot be computed (text in arithmetic, an
+    overflow) is a :class:`FormulaError`, never another exception.
     """
+    try:
+        return _evaluate(node, resolve)
+    except FormulaError:
+        raise
+    except (ArithmeticError, TypeError, ValueError) as e:
+        raise FormulaError(f"无法计算：{e}") from None
+    except RecursionError:
+        raise FormulaError("公式嵌套过深") from None
+
+
+def _evaluate(node, resolve: Callable[[str], Any]) -> Any:
     tag = node[0]
     if tag in ("num", "str", "bool"):
         return node[1]
@@ -286,11 +302,11 @@ def evaluate(node, resolve: Callable[[str], Any]) -> Any:
     if tag == "refs":
         return [resolve(k) for k in node[1]]
     if tag == "neg":
-        v = _num(evaluate(node[1], resolve), "取负")
+        v = _num(_evaluate(node[1], resolve), "取负")
         return None if v is None else -v
     if tag == "bin":
-        a = _num(evaluate(node[2], resolve), node[1])
-        b = _num(evaluate(node[3], resolve), node[1])
+        a = _num(_evaluate(node[2], resolve), node[1])
+        b = _num(_evaluate(node[3], resolve), node[1])
         if a is None or b is None:
             return None
         op = node[1]
@@ -304,7 +320,7 @@ def evaluate(node, resolve: Callable[[str], Any]) -> Any:
             return None
         return Decimal(a) / Decimal(b)
     if tag == "cmp":
-        a, b = evaluate(node[2], resolve), evaluate(node[3], resolve)
+        a, b = _evaluate(node[2], resolve), _evaluate(node[3], resolve)
         if a is None or b is None:
             return None
         if isinstance(a, float) or isinstance(b, float):
@@ -322,26 +338,26 @@ def evaluate(node, resolve: Callable[[str], Any]) -> Any:
         except TypeError:
             raise FormulaError(f"无法比较 {a!r} 与 {b!r}") from None
     if tag == "not":
-        v = evaluate(node[1], resolve)
+        v = _evaluate(node[1], resolve)
         return None if v is None else not v
     if tag == "and":
-        a = evaluate(node[1], resolve)
+        a = _evaluate(node[1], resolve)
         if a is False:
             return False
-        b = evaluate(node[2], resolve)
+        b = _evaluate(node[2], resolve)
         if b is False:
             return False
         return None if a is None or b is None else True
     if tag == "or":
-        a = evaluate(node[1], resolve)
+        a = _evaluate(node[1], resolve)
         if a is True:
             return True
-        b = evaluate(node[2], resolve)
+        b = _evaluate(node[2], resolve)
         if b is True:
             return True
         return None if a is None or b is None else False
     if tag == "call":
-        name, args = node[1], [evaluate(a, resolve) for a in node[2]]
+        name, args = node[1], [_evaluate(a, resolve) for a in node[2]]
         if name in ("abs",) and args[0] is None:
             return None
         return FUNCTIONS[name](*args)
