@@ -60,3 +60,38 @@ def test_rule_files_are_checked_by_their_schema():
         assert list(v.iter_errors(json.loads(path.read_text(encoding="utf-8")))) == [], path.name
     bad = {"rules": [{"id": "X1", "name": "Bad Name", "severity": "fatal"}]}
     assert len(list(v.iter_errors(bad))) >= 2
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from addin.schemas import PUBLISHED_NUMBER  # noqa: E402
+from addin.values import NUMBER, parse_value  # noqa: E402
+
+_published = st.one_of(
+    st.integers(0, 10**7).map(str),
+    st.integers(0, 10**7).map(lambda n: f"{n:,}"),
+    st.integers(0, 999).map(lambda n: "".join(chr(ord(c) + 0xFEE0) for c in str(n))),
+    st.tuples(st.sampled_from(["增", "减", "+", "-"]), st.integers(0, 99)).map(lambda t: f"{t[0]}{t[1]}"),
+    st.tuples(st.integers(0, 10**6), st.sampled_from(["元", "万元"])).map(lambda t: f"{t[0]}{t[1]}"),
+    st.tuples(st.integers(0, 9), st.integers(0, 9)).map(lambda t: f"+({t[0]}) -({t[1]})"),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_published, st.sampled_from(["", " ", "\u3000"]), st.sampled_from(["", " ", "\u3000"]))
+def test_schema_published_pattern_and_value_parser_agree(text, left, right):
+    import re
+
+    raw = f"{left}{text}{right}"
+    assert re.match(PUBLISHED_NUMBER, raw), raw
+    assert parse_value(raw, "signed_count").state == NUMBER, raw
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=12))
+def test_strings_the_schema_accepts_are_numbers_to_the_parser(text):
+    import re
+
+    if re.match(PUBLISHED_NUMBER, text):
+        assert parse_value(text, "signed_count").state == NUMBER, repr(text)
