@@ -15,6 +15,7 @@ from .formats import FORMATS, format_for_year, load_format
 from .model import Report
 from .ruleset import Rule
 from .values import EMPTY, INVALID, NA, NUMBER, format_number
+from .document.prose_check import PROSE_CHECKS
 
 #: The number of places a grouped message lists before “等”.
 MAX_PLACES = 8
@@ -156,4 +157,5 @@ CHECKS = {
     "value_empty": value_empty,
     "value_na": value_na,
     "value_noncanonical": value_noncanonical,
+    **PROSE_CHECKS,
 }
