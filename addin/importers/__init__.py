@@ -1,0 +1,50 @@
+"""Importing published reports (plain text, HTML pages, Word files) into the report model.
+
+``import_report(path)`` reads the file, reduces it to a token stream (:mod:`.text`,
+:mod:`.html`, :mod:`.docx`) and anchors the tables on their labels
+(:mod:`.assemble`, :mod:`.anchors`). A file that is not a report at all raises
+:class:`~addin.errors.InputError`; a report with missing or cut-off tables is read as
+far as it goes, and the gaps are findings (rules I001–I006).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Report
+from ..readers import check_file
+from .assemble import assemble
+
+SUFFIXES = (".txt", ".html", ".htm", ".docx")
+
+
+def tokens_of(path: Path):
+    """The token stream of one published file."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        from .docx import tokenize_docx
+
+        return tokenize_docx(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"无法读取 {path}：{e.strerror}") from None
+    from .text import decode
+
+    if suffix in (".html", ".htm"):
+        from .html import tokenize_html
+
+        return tokenize_html(decode(data, str(path)))
+    if suffix == ".txt":
+        from .text import tokenize_text
+
+        return tokenize_text(decode(data, str(path)))
+    raise InputError(f"无法导入“{suffix}”文件：{path}。支持 .txt、.html、.docx。")
+
+
+def import_report(path: str | Path) -> Report:
+    """Read a published report into a :class:`~addin.model.Report` (findings in ``report.problems``)."""
+    path = Path(path)
+    check_file(path)
+    return assemble(tokens_of(path), source=str(path))

@@ -1,0 +1,97 @@
+"""HTML pages from government portals: the report with the site's furniture around it.
+
+Parsed with lxml's HTML parser with the network switched off; an HTML parser expands
+no external entities. Scripts, styles and forms are skipped. Block elements become
+lines; every ``<td>``/``<th>`` becomes one cell token (empty cells kept), every
+``<tr>`` ends with a row break. The menus and footers of the site stay in the stream
+as prose lines; the anchoring ignores what it does not recognise.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from .tokens import BREAK, Token, cell
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button",
+                   "input", "textarea", "form", "canvas", "math"})
+_BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
+                    "header", "footer", "nav", "title", "blockquote", "pre", "dd", "dt", "dl", "center",
+                    "caption", "body", "html", "main", "aside", "address", "hr"})
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+
+
+def parser() -> lxml.html.HTMLParser:
+    return lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, remove_blank_text=False)
+
+
+def parse_html(text: str):
+    """The document tree (``None`` for a page with no elements)."""
+    text = _XML_DECL.sub("", text)
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text, parser=parser())
+    except (etree.ParserError, ValueError):
+        return None
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.out: list[Token] = []
+        self.buf: list[str] = []
+
+    def flush(self) -> None:
+        text = "".join(self.buf)
+        self.buf = []
+        for line in text.split("\n"):
+            line = " ".join(line.split())
+            if line:
+                self.out.append(Token(line))
+
+    def walk(self, el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = tag.lower()
+        if tag in _SKIP:
+            return
+        if tag == "table":
+            self.flush()
+            self.table(el)
+            return
+        if tag == "br":
+            self.buf.append("\n")
+            return
+        block = tag in _BLOCK
+        if block:
+            self.flush()
+        if el.text:
+            self.buf.append(el.text)
+        for child in el:
+            self.walk(child)
+            if child.tail:
+                self.buf.append(child.tail)
+        if block:
+            self.flush()
+
+    def table(self, el) -> None:
+        for row in el.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
+            for c in row.xpath("./td|./th"):
+                if c.xpath(".//table"):
+                    self.walk(c)
+                    self.flush()
+                else:
+                    self.out.append(cell(c.text_content()))
+            self.out.append(BREAK)
+
+
+def tokenize_html(text: str) -> list[Token]:
+    root = parse_html(text)
+    if root is None:
+        return []
+    w = _Walker()
+    w.walk(root)
+    w.flush()
+    return w.out
