@@ -30,7 +30,11 @@ from .tokens import Token, merge_split_labels
 _ORDER = {f"s{i}": i for i in range(1, 7)}
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _PARENS = re.compile(r"[(（][^()（）]*[)）]")
-_AGENCY_BY = re.compile(r"由(.{2,40}?)(?:负责)?(?:编制|制作|编写)")
+_AGENCY_BY = (
+    re.compile(r"由(.{2,40}?)(?:负责)?(?:编制|制作|编写)"),
+    re.compile(r"公布(?:20\d{2}年度?)?([^，,。；;《》]{2,40}?)(?:20\d{2}年度?)?政府信息公开"),
+    re.compile(r"请与(.{2,40}?)(?:办公室)?联系"),
+)
 _CONTACT = {
     "address": re.compile(r"地址[:：]\s*([^，,；;。)）]{4,60})"),
     "postcode": re.compile(r"邮编[:：]\s*(\d{6})"),
@@ -325,8 +329,11 @@ def assemble(tokens: list[Token], source: str = "") -> Report:
     year = _year(title, preamble, sections.get("s1", ""))
     agency = _agency_from_title(title, before) if title else ""
     if not agency:
-        m = _AGENCY_BY.search(preamble) or _AGENCY_BY.search(sections.get("s1", "")[:300])
-        agency = m.group(1).strip() if m and "。" not in m.group(1) else ""
+        for rx in _AGENCY_BY:
+            m = rx.search(preamble) or rx.search(sections.get("s1", "")[:300])
+            if m and not re.search(r"[。，,]|^我|^本", m.group(1)):
+                agency = m.group(1).strip()
+                break
     contact = {}
     for k, rx in _CONTACT.items():
         m = rx.search(preamble)
