@@ -1,0 +1,66 @@
+"""``nianbao serve``: the Office.js add-in through xlwings Server."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ..errors import InputError
+
+DESCRIPTION = (
+    "启动 xlwings Server，提供 Office.js 加载项（Excel 2021、Microsoft 365、网页版 Excel）：\n"
+    "“政务公开年报”选项卡（校验、清除标记、导出报告、填写说明）、问题清单任务窗格、自定义函数 =NIANBAO.CHECK()。\n"
+    "清单文件：http(s)://<主机>:<端口>/manifest/download。\n"
+    "默认只监听本机 127.0.0.1（HTTP，供开发测试）。对其他地址提供服务时必须设置访问密钥环境变量 NIANBAO_API_KEY，"
+    "并用 --certfile/--keyfile 启用 HTTPS（Excel 只加载 HTTPS 加载项），或在 HTTPS 反向代理之后使用 --behind-proxy。\n"
+    "许可：xlwings Server 采用 PolyForm Noncommercial 许可，政府机关使用属于许可范围；"
+    "未设置 XLWINGS_LICENSE_KEY 时使用 noncommercial。"
+)
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机）")
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.add_argument("--certfile", help="HTTPS 证书文件（PEM）")
+    p.add_argument("--keyfile", help="HTTPS 私钥文件（PEM）")
+    p.add_argument("--behind-proxy", action="store_true",
+                   help="由前置的 HTTPS 反向代理负责加密：允许在非本机地址上使用 HTTP")
+    p.add_argument("--dev", action="store_true", help="开发模式（函数命名空间为 NIANBAO_DEV）")
+
+
+def check_args(args) -> None:
+    """Refuse unsafe combinations before anything starts."""
+    from ..server.app import API_KEY_ENV, is_loopback
+
+    if bool(args.certfile) != bool(args.keyfile):
+        raise InputError("--certfile 和 --keyfile 必须同时给出。")
+    for f in (args.certfile, args.keyfile):
+        if f and not os.path.isfile(f):
+            raise InputError(f"找不到证书文件：{f}")
+    if not is_loopback(args.host):
+        if not os.environ.get(API_KEY_ENV):
+            raise InputError(f"在 {args.host} 上提供服务前，请设置访问密钥环境变量 {API_KEY_ENV}"
+                             "（例如一串 32 位以上的随机字符），并把它告诉使用者。")
+        if not args.certfile and not args.behind_proxy:
+            raise InputError("对其他计算机提供服务时必须使用 HTTPS：请给出 --certfile 和 --keyfile，"
+                             "或在 HTTPS 反向代理之后运行并加 --behind-proxy。")
+
+
+def run(args) -> int:
+    check_args(args)
+    try:
+        import uvicorn
+        import xlwings_server  # noqa: F401
+    except ImportError:
+        raise InputError("未安装 xlwings Server：请运行 pip install 'nianbao[server]'。") from None
+    from ..server.app import app, configure
+
+    configure("dev" if args.dev else "prod")
+    scheme = "https" if args.certfile else "http"
+    print(f"年报助手 xlwings Server：{scheme}://{args.host}:{args.port}/  清单：{scheme}://{args.host}:{args.port}/manifest/download",
+          file=sys.stderr)
+    if scheme == "http":
+        print("注意：HTTP 仅供本机开发测试，Office.js 加载项需要 HTTPS。", file=sys.stderr)
+    uvicorn.run(app(), host=args.host, port=args.port, ssl_certfile=args.certfile, ssl_keyfile=args.keyfile,
+                log_level="warning", proxy_headers=args.behind_proxy)
+    return 0

@@ -1,0 +1,1 @@
+"""Authentication providers of the xlwings Server project (``XLWINGS_AUTH_PROVIDERS``)."""
