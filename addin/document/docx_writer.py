@@ -1,0 +1,284 @@
+"""The report as a Word document, laid out as an official document (GB/T 9704—2012).
+
+What GB/T 9704 fixes, and where it is set here:
+
+* A4 paper; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (:func:`_page`);
+* title in 2号 (22 pt) 方正小标宋简体, centred; body in 3号 (16 pt) 仿宋_GB2312 with a
+  two-character first-line indent, about 22 lines a page (fixed line spacing 28.95 pt);
+* first-level headings (一、) in 黑体, second-level (（一）) in 楷体_GB2312;
+* page numbers in 4号 as “— 1 —”: odd pages on the right, even pages on the left, one
+  character in from the edge (a PAGE field, :func:`_page_number`).
+
+Chinese font names are written as East-Asian fonts (``w:rFonts/@w:eastAsia``) with Times
+New Roman for Latin text. Where the official fonts are missing (Linux, LibreOffice),
+the fonts fall back by name through fontconfig to any installed CJK font (Noto CJK),
+so the PDF still shows every character.
+
+The three tables are built from :meth:`addin.formats.Table.grid` — the official merged
+layout — with their header rows repeated on each page. 表四's fifteen columns fit the
+portrait page in small type.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document as new_docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from ..formats import Table
+from ..writers.atomic import atomic_output
+from .narrative import Document, clean_text
+
+#: Fonts (East-Asian name, Latin fallback) of each part of the document.
+TITLE_FONT = ("方正小标宋简体", "Times New Roman")
+BODY_FONT = ("仿宋_GB2312", "Times New Roman")
+HEADING1_FONT = ("黑体", "Times New Roman")
+HEADING2_FONT = ("楷体_GB2312", "Times New Roman")
+PAGE_NUMBER_FONT = ("宋体", "Times New Roman")
+
+#: Sizes: 2号 22 pt, 3号 16 pt, 4号 14 pt, 5号 10.5 pt.
+TITLE_SIZE, BODY_SIZE, PAGE_NUMBER_SIZE, TABLE_SIZE, WIDE_TABLE_SIZE = Pt(22), Pt(16), Pt(14), Pt(10.5), Pt(9.5)
+LINE = Pt(28.95)  # 22 lines in the 225 mm type area
+TABLE_LINE = Pt(13.5)
+#: The type area's width: 210 − 28 − 26 mm.
+TEXT_WIDTH_MM = 156
+
+
+def set_font(run_or_style, font: tuple[str, str], size=None, bold: bool | None = None) -> None:
+    """Set a run's (or style's) font: ``font[0]`` as the East-Asian font, ``font[1]`` for
+    Latin letters and digits. Theme fonts are removed so they cannot override."""
+    f = run_or_style.font
+    f.name = font[1]
+    if size is not None:
+        f.size = size
+    if bold is not None:
+        f.bold = bold
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), font[1])
+    fonts.set(qn("w:hAnsi"), font[1])
+    fonts.set(qn("w:cs"), font[1])
+    fonts.set(qn("w:eastAsia"), font[0])
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _first_line_chars(paragraph_format, chars: int = 2, size=BODY_SIZE) -> None:
+    """Indent the first line by ``chars`` characters (Word: firstLineChars; others: points)."""
+    paragraph_format.first_line_indent = Pt(size.pt * chars)
+    ind = paragraph_format.element.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+
+
+def _style(doc, name: str, font, size, *, bold=False, align=None, indent=True, line=LINE, base="Normal"):
+    styles = doc.styles
+    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, 1)
+    if base and style.name != base:
+        style.base_style = styles[base]
+    set_font(style, font, size, bold)
+    style.font.italic = False
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    pf = style.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = line
+    pf.space_before = pf.space_after = Pt(0)
+    if align is not None:
+        pf.alignment = align
+    if indent:
+        _first_line_chars(pf, 2, size)
+    else:
+        pf.first_line_indent = Pt(0)
+    ppr = style.element.get_or_add_pPr()
+    for tag in ("w:pBdr",):
+        el = ppr.find(qn(tag))
+        if el is not None:
+            ppr.remove(el)
+    return style
+
+
+def _styles(doc) -> None:
+    # Document defaults: Chinese language, 仿宋 3号, no spacing after paragraphs.
+    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr_default.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr_default.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    normal = _style(doc, "Normal", BODY_FONT, BODY_SIZE, base=None)
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    normal.paragraph_format.widow_control = False
+    _style(doc, "Title", TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=Pt(36))
+    h1 = _style(doc, "Heading 1", HEADING1_FONT, BODY_SIZE)
+    h2 = _style(doc, "Heading 2", HEADING2_FONT, BODY_SIZE)
+    for h in (h1, h2):
+        h.paragraph_format.keep_with_next = True
+        h.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _style(doc, "Table Text", BODY_FONT, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=TABLE_LINE)
+    _style(doc, "Footer", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE, indent=False, line=Pt(18))
+
+
+def _page(section) -> None:
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(22)
+
+
+def _field(paragraph, instruction: str, placeholder: str) -> None:
+    """A Word field (e.g. ``PAGE``) in ``paragraph``; ``placeholder`` is shown until updated."""
+    def fld(kind: str):
+        run = paragraph.add_run()
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        run._r.append(el)
+        return run
+
+    fld("begin")
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    fld("separate")
+    paragraph.add_run(placeholder)
+    fld("end")
+
+
+def _page_number(footer, align) -> None:
+    """“— N —”: odd pages right, even pages left, one character (4号) in from the edge."""
+    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    p.style = "Footer"
+    p.alignment = align
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        p.paragraph_format.right_indent = PAGE_NUMBER_SIZE
+    else:
+        p.paragraph_format.left_indent = PAGE_NUMBER_SIZE
+    p.add_run("— ")
+    _field(p, "PAGE", "1")
+    p.add_run(" —")
+    for run in p.runs:
+        set_font(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+
+
+def _column_widths(table: Table, cols: int) -> list[float]:
+    """Column widths in mm across the type area: label columns wide, value columns even."""
+    if table.layout == "blocks":
+        label = 52.0
+        return [label] + [(TEXT_WIDTH_MM - label) / (cols - 1)] * (cols - 1)
+    if table.layout == "matrix":
+        labels = [12.0, 28.0, 34.0][: table.label_columns]
+        rest = (TEXT_WIDTH_MM - sum(labels)) / (cols - len(labels))
+        return labels + [rest] * (cols - len(labels))
+    return [TEXT_WIDTH_MM / cols] * cols
+
+
+def _cell_margins(tbl, mm: float) -> None:
+    tblPr = tbl._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(Mm(mm if side in ("left", "right") else 0.4).twips)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblPr.append(mar)
+
+
+def _row_flags(row, header: bool) -> None:
+    trPr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    trPr.append(el)
+    if header:
+        el = OxmlElement("w:tblHeader")
+        trPr.append(el)
+
+
+def add_table(doc, document: Document, table: Table):
+    """Append ``table`` in its official layout (merged cells from ``Table.grid()``)."""
+    grid = table.grid()
+    tbl = doc.add_table(rows=grid.rows, cols=grid.cols)
+    tbl.style = doc.styles["Table Grid"]
+    tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tbl.autofit = False
+    tblLayout = OxmlElement("w:tblLayout")
+    tblLayout.set(qn("w:type"), "fixed")
+    tbl._tbl.tblPr.append(tblLayout)
+    _cell_margins(tbl, 0.8 if table.layout != "flat" else 0.4)
+    widths = _column_widths(table, grid.cols)
+    for i, w in enumerate(widths):
+        tbl.columns[i].width = Mm(w)
+        for cell in tbl.columns[i].cells:
+            cell.width = Mm(w)
+    size = WIDE_TABLE_SIZE if grid.cols > 10 else TABLE_SIZE
+    for r, row in enumerate(tbl.rows):
+        _row_flags(row, r < grid.header_rows)
+    for gc in grid.cells:
+        cell = tbl.cell(gc.row, gc.col)
+        if gc.rowspan > 1 or gc.colspan > 1:
+            cell = cell.merge(tbl.cell(gc.row + gc.rowspan - 1, gc.col + gc.colspan - 1))
+        text = document.cell_text(gc.key) if gc.role == "data" else clean_text(gc.text or "")
+        p = cell.paragraphs[0]
+        p.style = doc.styles["Table Text"]
+        if gc.role == "label" and (table.layout != "matrix" or gc.col + gc.colspan == table.label_columns):
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT  # a leaf row heading; merged group headings stay centred
+        if gc.role in ("header", "caption") or gc.row < grid.header_rows:
+            p.paragraph_format.keep_with_next = True  # a caption or column heading never ends a page
+        run = p.add_run(text)
+        font = HEADING1_FONT if gc.role in ("header", "caption") else BODY_FONT
+        set_font(run, font, size)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    return tbl
+
+
+def render(document: Document):
+    """The python-docx ``Document`` for ``document``."""
+    doc = new_docx()
+    _styles(doc)
+    section = doc.sections[0]
+    _page(section)
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+
+    props = doc.core_properties
+    props.title = document.title
+    props.author = clean_text(document.report.agency)[:250]
+    props.language = "zh-CN"
+    props.comments = "由年报助手（nianbao）生成"
+
+    # The body starts with the paragraph python-docx's template leaves empty: remove it.
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+
+    doc.add_paragraph(document.title, style="Title")
+    doc.add_paragraph("", style="Normal")
+    for para in document.preamble:
+        doc.add_paragraph(para.text, style="Normal")
+    for s in document.sections:
+        doc.add_paragraph(s.heading, style="Heading 1")
+        for para in s.paragraphs:
+            doc.add_paragraph(para.text, style="Heading 2" if para.style == "subheading" else "Normal")
+        if s.table is not None:
+            add_table(doc, document, s.table)
+            doc.add_paragraph("", style="Normal").paragraph_format.line_spacing = Pt(12)
+    return doc
+
+
+def write_docx(document: Document, path: str | Path, force: bool = False) -> Path:
+    """Write the .docx atomically (refusing to overwrite unless ``force``)."""
+    doc = render(document)
+    with atomic_output(path, force) as tmp:
+        doc.save(str(tmp))
+    return Path(path)

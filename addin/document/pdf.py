@@ -1,0 +1,56 @@
+"""The report as PDF: the same .docx, converted by LibreOffice headless.
+
+Where the official fonts (仿宋_GB2312, 黑体 …) are not installed, the conversion runs
+with ``fonts.conf`` beside this module, which maps them to installed CJK fonts
+(Noto CJK) of the same style; installed official fonts always win.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..errors import InputError
+from ..libreoffice import convert, soffice
+from ..writers.atomic import atomic_output
+
+FONTS_CONF = Path(__file__).with_name("fonts.conf")
+
+
+class PdfUnavailable(InputError):
+    """PDF cannot be made here (LibreOffice missing); the message says why, in Chinese."""
+
+
+def check_available() -> None:
+    if soffice() is None:
+        raise PdfUnavailable("未安装 LibreOffice（soffice），无法生成 PDF；Word 和 HTML 不受影响。"
+                             "安装方法（Debian/Ubuntu）：apt-get install libreoffice-writer-nogui fonts-noto-cjk")
+
+
+@contextlib.contextmanager
+def _font_fallbacks():
+    """Point fontconfig at our aliases for the conversion (unless the user set their own)."""
+    if "FONTCONFIG_FILE" in os.environ or not FONTS_CONF.exists():
+        yield
+        return
+    os.environ["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    try:
+        yield
+    finally:
+        os.environ.pop("FONTCONFIG_FILE", None)
+
+
+def docx_to_pdf(docx: str | Path, path: str | Path, force: bool = False) -> Path:
+    """Convert ``docx`` to the PDF ``path`` atomically."""
+    check_available()
+    with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
+        src = Path(tmp) / "report.docx"
+        shutil.copyfile(docx, src)
+        with _font_fallbacks():
+            out = convert(src, "pdf", Path(tmp) / "out")
+        with atomic_output(path, force) as target:
+            shutil.copyfile(out, target)
+    return Path(path)
