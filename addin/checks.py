@@ -144,8 +144,16 @@ def reader(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[F
     return iter(())
 
 
+def prose_copied(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
+    """X006: this year's prose mostly copied from last year's (see addin/review/crossyear.py)."""
+    from .review.crossyear import prose_copied as check
+
+    return check(rule, report, prev)
+
+
 CHECKS = {
     "reader": reader,
+    "prose_copied": prose_copied,
     "format_year": format_year,
     "unknown_key": unknown_key,
     "missing_table": missing_table,
