@@ -142,7 +142,7 @@ class _Figures:
         return key in self.report.spec.cells
 
     def change(self, *keys: str, unit: str = "件") -> str:
-        """“，较上年增加 3 件” against last year's report, or ``""`` when not comparable."""
+        """“（较上年的 9 件增加 4 件）” against last year's report, or ``""`` when not comparable."""
         if self.prev is None or not all(k in self.prev.spec.cells for k in keys):
             return ""
         now, before = self.get(*keys), self.get(*keys, report=self.prev)
@@ -150,9 +150,9 @@ class _Figures:
             return ""
         diff = now - before
         if diff == 0:
-            return f"，与上年（{format_number(before)}{unit}）持平"
+            return f"（与上年的{format_number(before)}{unit}持平）"
         word = "增加" if diff > 0 else "减少"
-        return f"，较上年（{format_number(before)}{unit}）{word}{format_number(abs(diff))}{unit}"
+        return f"（较上年的{format_number(before)}{unit}{word}{format_number(abs(diff))}{unit}）"
 
 
 def _n(v: int | Decimal) -> str:

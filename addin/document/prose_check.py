@@ -380,7 +380,7 @@ def parts_lists(text: str) -> Iterator[PartsList]:
                                    rf"(?P<unit>{_UNITS})", sents[i - 1])
                     if pm and not pm.group("approx") and pm.group("unit") == unit:
                         total = parse_number(pm.group("num"))
-            if total is None or _BLOCK.search(head[-12:]):
+            if total is None or _BLOCK.search(clause):
                 continue
             partial = (mk.group("word") in ("其中", "主要包括", "主要有")
                        or sentence[end:end + 2].startswith("等"))

@@ -1,0 +1,150 @@
+"""``nianbao export FILE --to docx,html,pdf -o DIR``: write the report document.
+
+Reads a workbook or a report JSON, checks it (the export goes ahead with a warning if
+errors remain; ``--strict`` refuses), builds the document once and writes each
+requested format atomically under a name made from the agency and year. Existing
+files are not overwritten without ``--force``; if any target exists, nothing is
+written at all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+from ..errors import InputError
+from ..findings import summary
+from ..readers import read_report
+from ..ruleset import RuleSetError, load_rules
+from ..validate import validate
+from ..writers.atomic import atomic_output, check_target
+
+DESCRIPTION = (
+    "导出年度报告文档：Word（.docx，按 GB/T 9704 公文格式排版）、网页（.html，可直接发布到政府网站）、"
+    "PDF（由 Word 文件经 LibreOffice 转换）和报告 JSON。\n"
+    "报告仍有错误时照常导出并给出警告；加 --strict 则拒绝导出（退出码 1）。"
+)
+FORMATS_OUT = ("docx", "html", "pdf", "json")
+DEFAULT_TO = "docx,html,pdf"
+#: How many findings the warning lists before “…”.
+SHOW_FINDINGS = 10
+STEM_SUFFIX = "政府信息公开工作年度报告"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("file", metavar="FILE", help="工作簿（.xlsx）或报告 JSON 文件")
+    p.add_argument("--to", default=DEFAULT_TO, metavar="格式",
+                   help=f"要导出的格式，逗号分隔：{'、'.join(FORMATS_OUT)}（默认 {DEFAULT_TO}）")
+    p.add_argument("-o", "--output", default=".", metavar="DIR", help="输出文件夹（默认当前文件夹；不存在时自动创建）")
+    p.add_argument("--prev", metavar="LAST", help="上一年度的报告，用于生成“较上年增加/减少”的句子并做跨年度核对")
+    p.add_argument("--generate", metavar="部分", default=None,
+                   help="哪些部分加入由表格生成的文字：s1,s2,s3,s4 中的若干个，或 all、none"
+                        "（默认：二、三、四部分的表格前加入；第一部分只在未填写时加入）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的同名文件")
+    p.add_argument("--strict", action="store_true", help="报告仍有错误时拒绝导出（退出码 1）")
+    p.add_argument("--rules", metavar="OVERLAY.json", help="规则覆盖文件")
+
+
+def safe_stem(agency: str, year: int | None) -> str:
+    """``<机关><年度>年政府信息公开工作年度报告``, safe as a file name on every system:
+    no path separators, no “..”, no control or reserved characters."""
+    name = unicodedata.normalize("NFC", f"{agency or ''}{f'{year}年' if year else ''}{STEM_SUFFIX}")
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r'[\\/:*?"<>|]+', "_", name)
+    name = re.sub(r"\.{2,}", "_", name).strip(" ._")
+    return (name or STEM_SUFFIX)[:120]
+
+
+def _formats(text: str) -> list[str]:
+    wanted = [t.strip().lower().lstrip(".") for t in text.split(",") if t.strip()]
+    unknown = [t for t in wanted if t not in FORMATS_OUT]
+    if unknown or not wanted:
+        raise InputError(f"无法导出为“{'、'.join(unknown) or text}”：--to 只能是 {'、'.join(FORMATS_OUT)}，以逗号分隔")
+    return list(dict.fromkeys(wanted))
+
+
+def _output_dir(path: str) -> Path:
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"输出路径不是文件夹：{out}")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"无法创建输出文件夹 {out}：{e.strerror or e}") from None
+    return out
+
+
+def run(args) -> int:
+    formats = _formats(args.to)
+    try:
+        rules = load_rules(args.rules)
+    except RuleSetError as e:
+        raise InputError(str(e)) from None
+    report = read_report(args.file)
+    prev = read_report(args.prev) if args.prev else None
+
+    findings = validate(report, rules, prev)
+    s = summary(findings)
+    if s["errors"]:
+        errors = [f for f in findings if f.severity == "error"]
+        lines = [f.text_line(args.file) for f in errors[:SHOW_FINDINGS]]
+        if len(errors) > SHOW_FINDINGS:
+            lines.append(f"……另有 {len(errors) - SHOW_FINDINGS} 个错误，请运行 nianbao validate 查看全部")
+        if args.strict:
+            print("\n".join(lines), file=sys.stderr)
+            print(f"拒绝导出：报告仍有 {s['errors']} 个错误（--strict）。请先改正，或去掉 --strict。", file=sys.stderr)
+            return 1
+        print("\n".join(lines), file=sys.stderr)
+        print(f"警告：报告仍有 {s['errors']} 个错误、{s['warnings']} 个警告，仍照常导出；发布前请改正。", file=sys.stderr)
+    elif s["warnings"]:
+        print(f"提示：报告有 {s['warnings']} 个警告（如正文数字与表格不符），请运行 nianbao validate 查看。", file=sys.stderr)
+
+    out = _output_dir(args.output)
+    stem = safe_stem(report.agency, report.year)
+    targets = {fmt: out / f"{stem}.{fmt}" for fmt in formats}
+    for target in targets.values():  # refuse before writing anything
+        check_target(target, args.force)
+
+    from ..document.narrative import build_document, generated_sections
+
+    generate = generated_sections(report, args.generate)
+    document = build_document(report, prev, generate)
+    written: list[Path] = []
+    failed = 0
+    started = time.perf_counter()
+    try:
+        if "json" in targets:
+            with atomic_output(targets["json"], args.force) as tmp:
+                tmp.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            written.append(targets["json"])
+        if "html" in targets:
+            from ..document.html_writer import write_html
+
+            written.append(write_html(document, targets["html"], args.force))
+        if "docx" in targets or "pdf" in targets:
+            from ..document.docx_writer import write_docx
+
+            with tempfile.TemporaryDirectory(prefix="nianbao-export-") as tmpdir:
+                docx = targets.get("docx") or Path(tmpdir) / f"{stem}.docx"
+                write_docx(document, docx, args.force)
+                if "docx" in targets:
+                    written.append(docx)
+                if "pdf" in targets:
+                    from ..document.pdf import docx_to_pdf
+
+                    try:
+                        written.append(docx_to_pdf(docx, targets["pdf"], args.force))
+                    except InputError as e:
+                        failed += 1
+                        print(f"错误：无法生成 PDF：{e}", file=sys.stderr)
+    except OSError as e:
+        raise InputError(f"无法写入输出文件夹 {out}：{e.strerror or e}") from None
+    for path in written:
+        print(f"已导出：{path}")
+    print(f"用时 {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
+    return 2 if failed else 0
