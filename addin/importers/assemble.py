@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import InputError
 from ..findings import Finding
@@ -42,6 +42,8 @@ _CONTACT = {
 }
 _JUNK = re.compile(r"^\[[^\]]*\]")  # [bookmark: _GoBack] left by Word's text export
 _NOT_TITLE = re.compile(r"[，,。>:：;；]|根据|现将")
+#: The note the model gives a number typed as text; every published number is text.
+TEXT_NOTE = "以文本形式填写的数字"
 #: Longest cell text still taken as an (unreadable) value rather than as prose.
 SHORT_VALUE = 8
 #: Longest text taken as an unrecognised row label.
@@ -365,5 +367,8 @@ def assemble(tokens: list[Token], source: str = "") -> Report:
                 values[f"{read.key}.{row}.{col}"] = v
     report = Report.from_values(fmt_key, values, year=year, agency=agency, contact=contact, sections=sections,
                                 source=source)
+    for key, c in report.cells.items():
+        if c.note == TEXT_NOTE:  # published text is always text: only a real oddity is worth a note
+            report.cells[key] = replace(c, note=None)
     report.problems.extend(_problems(reader, guessed and found_any, votes))
     return report

@@ -14,6 +14,7 @@ import re
 import lxml.html
 from lxml import etree
 
+from .anchors import section_heading
 from .tokens import BREAK, Token, cell
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button",
@@ -42,7 +43,13 @@ def parse_html(text: str):
 class _Walker:
     def __init__(self) -> None:
         self.out: list[Token] = []
+        self.owners: list = []  # the element each token came from
         self.buf: list[str] = []
+        self.owner = None
+
+    def emit(self, tok: Token, owner) -> None:
+        self.out.append(tok)
+        self.owners.append(owner)
 
     def flush(self) -> None:
         text = "".join(self.buf)
@@ -50,7 +57,7 @@ class _Walker:
         for line in text.split("\n"):
             line = " ".join(line.split())
             if line:
-                self.out.append(Token(line))
+                self.emit(Token(line), self.owner)
 
     def walk(self, el) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -67,6 +74,7 @@ class _Walker:
         block = tag in _BLOCK
         if block:
             self.flush()
+            outer, self.owner = self.owner, el
         if el.text:
             self.buf.append(el.text)
         for child in el:
@@ -75,6 +83,7 @@ class _Walker:
                 self.buf.append(child.tail)
         if block:
             self.flush()
+            self.owner = outer
 
     def table(self, el) -> None:
         for row in el.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
@@ -83,8 +92,8 @@ class _Walker:
                     self.walk(c)
                     self.flush()
                 else:
-                    self.out.append(cell(c.text_content()))
-            self.out.append(BREAK)
+                    self.emit(cell(c.text_content()), el)
+            self.emit(BREAK, el)
 
 
 def tokenize_html(text: str) -> list[Token]:
@@ -94,4 +103,22 @@ def tokenize_html(text: str) -> list[Token]:
     w = _Walker()
     w.walk(root)
     w.flush()
-    return w.out
+    return _article(w.out, w.owners)
+
+
+def _article(tokens: list[Token], owners: list) -> list[Token]:
+    """Drop the site's furniture after the report: keep everything up to the end of the
+    smallest element that holds all the section headings (menus before it stay, as the
+    title is often there; the footer after it goes)."""
+    heads = [owners[i] for i, t in enumerate(tokens) if t.text and owners[i] is not None and section_heading(t.text)]
+    if len(heads) < 2:
+        return tokens
+    common = None
+    for el in heads:
+        chain = [el, *el.iterancestors()]
+        common = chain if common is None else [a for a in common if a in set(chain)]
+    if not common or common[0].tag in ("html", "body"):
+        return tokens
+    inside = set(common[0].iter())
+    last = max(i for i, o in enumerate(owners) if o in inside)
+    return tokens[: last + 1]
