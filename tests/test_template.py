@@ -204,7 +204,7 @@ def test_print_setup(fmt_wb):
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert wb["表四"].page_setup.orientation == "landscape"
     assert wb["表三"].page_setup.orientation == "portrait"
-    assert wb["表三"].print_title_rows == "1:5"
+    assert wb["表三"].print_title_rows == "$1:$5"
     assert wb["表三"].freeze_panes == "D6"
 
 
