@@ -164,7 +164,7 @@ def read_streams(path) -> dict[tuple[str, ...], bytes]:
     """Every stream of a compound file, keyed by its path."""
     import olefile
 
-    with olefile.OleFileIO(str(path)) as ole:
+    with olefile.OleFileIO(path if hasattr(path, "read") else str(path)) as ole:
         return {tuple(p): ole.openstream(p).read() for p in ole.listdir(streams=True, storages=False)}
 
 
