@@ -1,0 +1,112 @@
+"""The HTML page for the portal: self-contained, real tables with the official spans,
+escaped text — and rendered in headless Chromium at 1280 and 768 px without horizontal
+overflow, with the right number in every cell."""
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from addin.document.html_writer import render_html, write_html
+from addin.document.narrative import build_document
+from addin.examples import example_report
+from addin.values import parse_value
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+
+
+def page(report=None):
+    document = build_document(report or example_report("2021"))
+    return document, lxml_html.document_fromstring(render_html(document))
+
+
+def test_self_contained_chinese_page_with_print_css():
+    document, tree = page()
+    text = render_html(document)
+    assert tree.get("lang") == "zh-CN"
+    assert tree.find(".//meta[@charset]").get("charset") == "utf-8"
+    assert tree.findtext(".//title") == document.title == tree.findtext(".//h1")
+    assert not tree.xpath("//script|//link|//img|//iframe|//object|//*[@src]")
+    assert not re.search(r"url\(|@import|https?://", text)
+    assert "@media print" in text and "@page" in text and "size: A4" in text
+    assert [h.text for h in tree.xpath("//h2")] == [s.heading for s in document.sections]
+
+
+@pytest.mark.parametrize("fmt", ["2019", "2021"])
+def test_tables_carry_the_official_spans_and_numbers(fmt):
+    document, tree = page(example_report(fmt))
+    spec = document.report.spec
+    for key in ("t2", "t3", "t4"):
+        grid = spec.table(key).grid()
+        rows = tree.xpath(f"//table[@id='table-{key}']//tr")
+        assert len(rows) == grid.rows
+        for r, tr in enumerate(rows):
+            want = [(c.text if c.role != "data" else document.cell_text(c.key), c.rowspan, c.colspan)
+                    for c in sorted(grid.cells, key=lambda c: c.col) if c.row == r]
+            got = [(cell.text_content(), int(cell.get("rowspan", 1)), int(cell.get("colspan", 1)))
+                   for cell in tr.xpath("th|td")]
+            assert got == want, (key, r)
+        assert len(tree.xpath(f"//table[@id='table-{key}']/thead/tr")) == grid.header_rows
+    for td in tree.xpath("//td[@data-key]"):
+        assert td.text_content() == document.cell_text(td.get("data-key"))
+    assert len(tree.xpath("//td[@data-key]")) == len(spec.keys)
+
+
+def test_hostile_text_stays_inert():
+    r = example_report("2021")
+    r.agency = "示例局<script>alert(1)</script>"
+    r.sections = {**r.sections, "s1": "正文<b>加粗</b>\x00\x1b。", "s6": '=HYPERLINK("http://x.invalid","点我")'}
+    r.cells["t3.granted.legal"] = parse_value('=HYPERLINK("http://x.invalid","1")', "count")
+    document, tree = page(r)
+    assert not tree.xpath("//script|//b|//a")
+    assert "示例局<script>alert(1)</script>2025年" in tree.findtext(".//h1")
+    assert "正文<b>加粗</b>。" in [p.text_content() for p in tree.xpath("//p")]
+    assert tree.xpath("//td[@data-key='t3.granted.legal']")[0].text_content() == '=HYPERLINK("http://x.invalid","1")'
+
+
+def test_written_atomically(tmp_path):
+    out = write_html(build_document(example_report("2021")), tmp_path / "r.html")
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+MEASURE = """<script>
+(function () {
+  var root = document.documentElement, out = {sw: root.scrollWidth, cw: root.clientWidth, tables: []};
+  document.querySelectorAll("table").forEach(function (t) {
+    var b = t.getBoundingClientRect(); out.tables.push({id: t.id, right: b.right, width: b.width, height: b.height});
+  });
+  var d = document.createElement("pre"); d.id = "nb-measure"; d.textContent = JSON.stringify(out);
+  document.body.appendChild(d);
+})();
+</script></body>"""
+
+
+def chromium_dom(html_file: Path, width: int, profile: Path) -> str:
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+           f"--window-size={width},900", "--dump-dom", html_file.as_uri()]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True).stdout
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+def test_renders_in_chromium_without_horizontal_overflow(tmp_path):
+    document = build_document(example_report("2021"))
+    probe = tmp_path / "probe.html"
+    probe.write_text(render_html(document).replace("</body>", MEASURE), encoding="utf-8")
+    for width in (1280, 768):
+        dom = chromium_dom(probe, width, tmp_path / f"profile-{width}")
+        tree = lxml_html.document_fromstring(dom)
+        m = json.loads(tree.xpath("//pre[@id='nb-measure']")[0].text_content())
+        assert m["sw"] <= m["cw"], f"horizontal overflow at {width}px: {m}"
+        assert [t["id"] for t in m["tables"]] == ["table-t2", "table-t3", "table-t4"]
+        for t in m["tables"]:
+            assert t["height"] > 50 and 0 < t["right"] <= m["cw"], (width, t)
+        cells = {td.get("data-key"): td.text_content() for td in tree.xpath("//td[@data-key]")}
+        assert cells["t3.new.total"] == "13" and cells["t3.total.total"] == "14" and cells["t2.fees.amount"] == "0.35"
+        assert all(v == document.cell_text(k) for k, v in cells.items())
