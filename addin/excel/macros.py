@@ -29,8 +29,11 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import InputError
 from ..findings import findings_document
+from ..formats import FORMATS
+from ..layout import key_of_name
 from ..readers.cells import report_from_named_cells
-from ..ruleset import RuleSetError, load_rules
+from ..ruleset import RuleSetError, computed_cells, load_rules
+from ..template import TOTAL_FILL
 from ..validate import validate as run_rules
 from . import marks as mk
 from .snapshot import LEDGER_NAME, Place, Snapshot, read_snapshot, report_names
@@ -120,6 +123,16 @@ def _paint(book, snap: Snapshot, cells, color_of: Callable[[mk.Cell], str | None
             book.sheets[ix].range(cell.address).color = color_of(cell)
 
 
+def _restore_color(snap: Snapshot) -> Callable[[mk.Cell], str | None]:
+    """The template's own fill of a cell: totals are tinted, inputs have none."""
+    totals = set()
+    for fmt in FORMATS:
+        totals.update(computed_cells(fmt))
+    tinted = {loc for name, loc in snap.locations.items() if key_of_name(name) in totals}
+    total_fill = "#" + TOTAL_FILL.fgColor.rgb[-6:]
+    return lambda cell: total_fill if cell.location in tinted else None
+
+
 def _ledger_place(book, snap: Snapshot, results: Place) -> Place:
     """The ledger cell; created right of the 校验结果 header if the template has none."""
     if snap.ledger is not None:
@@ -127,6 +140,7 @@ def _ledger_place(book, snap: Snapshot, results: Place) -> Place:
     place = Place(results.sheet_index, results.sheet, results.row, results.col + RESULT_COLUMNS + 2)
     ref = f"${get_column_letter(place.col)}${place.row}"
     book.names.add(LEDGER_NAME, f"='{place.sheet.replace(chr(39), chr(39) * 2)}'!{ref}")
+    book.sheets[place.sheet_index].range((place.row, place.col)).columns.hidden = True
     snap.ledger = place
     return place
 
@@ -150,7 +164,7 @@ def apply_plan(book, snap: Snapshot, plan: mk.Plan) -> None:
     previous = mk.read_ledger(snap.ledger_text)
     ledger = _ledger_place(book, snap, results)
     _write_ledger(book, ledger, mk.ledger_text({**previous, **plan.marks}))
-    _paint(book, snap, plan.unmark, lambda c: None)
+    _paint(book, snap, plan.unmark, _restore_color(snap))
     _clear_rows(book, snap, results)
     sheet = book.sheets[results.sheet_index]
     if plan.rows:
@@ -195,7 +209,7 @@ def clear_marks(book) -> None:
     snap = read_snapshot(book)
     results = _require_results(snap)
     previous = mk.read_ledger(snap.ledger_text)
-    _paint(book, snap, sorted(previous, key=lambda c: (c.sheet, c.address)), lambda c: None)
+    _paint(book, snap, sorted(previous, key=lambda c: (c.sheet, c.address)), _restore_color(snap))
     _clear_rows(book, snap, results)
     if snap.status is not None:
         book.sheets[snap.status.sheet_index].range((snap.status.row, snap.status.col)).value = None
@@ -258,9 +272,8 @@ def export_report(book) -> list[Path]:
 
 @macro
 def show_help(book) -> None:
-    """填写说明: go to the 填写说明 sheet (found by its defined name ``NB.help``)."""
+    """填写说明: go to the 填写说明 sheet (defined name ``NB.help``, else the sheet of that name)."""
     snap = read_snapshot(book)
-    place = snap.places.get("NB.help")
-    if place is None:
-        raise MacroError("找不到“填写说明”工作表（名称 NB.help）。")
-    book.sheets[place.sheet_index].activate()
+    if snap.help is None:
+        raise MacroError("找不到“填写说明”工作表（可能已被删除或改名）。可用 `nianbao new` 新建模板查看。")
+    book.sheets[snap.help.sheet_index].activate()

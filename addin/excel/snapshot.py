@@ -8,8 +8,9 @@ their ranges' ``.value``, sheet names and a sheet's used range.
 The workbook is found *by defined name*, never by sheet name or fixed address: the
 template names every input ``NB.<cell key>`` (see :mod:`addin.layout` and
 :mod:`addin.readers.cells`), the status cell ``NB.status`` and the findings area
-``NB.results`` (the header row of the 校验结果 sheet). A renamed sheet or an inserted
-row therefore does not break a macro.
+``NB.results`` (the header row of the 校验结果 sheet; without that name, the sheet of
+that name, header in row 1). A renamed table sheet or an inserted row therefore does
+not break a macro.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from typing import Any
 
 from ..layout import key_of_name
 from ..readers.cells import BROKEN, STATUS_NAME
+from ..template import FINDINGS_SHEET, GUIDE_SHEET
 
 #: The header row of the 校验结果 sheet (first cell), defined by the template.
 RESULTS_NAME = "NB.results"
+#: The 填写说明 sheet (first cell).
+HELP_NAME = "NB.help"
 #: The cell where the last run recorded which cells it coloured (see :mod:`addin.excel.marks`).
 LEDGER_NAME = "NB.marks"
 
@@ -46,6 +50,7 @@ class Snapshot:
     places: dict[str, Place] = field(default_factory=dict)  # defined name → Place
     sheets: list[str] = field(default_factory=list)
     results: Place | None = None  # header row of 校验结果
+    help: Place | None = None  # the 填写说明 sheet
     results_header: list[Any] = field(default_factory=list)
     results_last_row: int = 0  # last used row of the 校验结果 sheet
     status: Place | None = None
@@ -85,7 +90,8 @@ def read_snapshot(book) -> Snapshot:
         snap.values[plain] = value
         snap.locations[plain] = f"{sheet.name}!{rng.address.replace('$', '').split(':')[0]}"
         snap.places[plain] = Place(sheet.index - 1, sheet.name, row, col)
-    snap.results = snap.places.get(RESULTS_NAME)
+    snap.results = snap.places.get(RESULTS_NAME) or _sheet_place(snap, FINDINGS_SHEET)
+    snap.help = snap.places.get(HELP_NAME) or _sheet_place(snap, GUIDE_SHEET)
     snap.status = snap.places.get(STATUS_NAME)
     snap.ledger = snap.places.get(LEDGER_NAME)
     ledger_value = snap.values.get(LEDGER_NAME)
@@ -97,6 +103,11 @@ def read_snapshot(book) -> Snapshot:
         header = sheet.range((snap.results.row, snap.results.col), (snap.results.row, snap.results.col + 4)).value
         snap.results_header = header if isinstance(header, list) else [header]
     return snap
+
+
+def _sheet_place(snap: Snapshot, sheet: str) -> Place | None:
+    """Cell A1 of a template sheet found by its name (when the template defines no name for it)."""
+    return Place(snap.sheets.index(sheet), sheet, 1, 1) if sheet in snap.sheets else None
 
 
 def report_names(snap: Snapshot) -> tuple[dict[str, Any], dict[str, str]]:
