@@ -1,0 +1,200 @@
+"""``nianbao export``: formats, names, refusing to overwrite, --strict, --prev, --generate,
+bad input, a missing LibreOffice and an unusable output folder."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from docx import Document as open_docx
+
+from addin.cli import main
+from addin.commands.export import safe_stem
+from addin.examples import example_report, example_values
+from addin.model import Report
+
+STEM = "示例市示例区数据资源管理局2025年政府信息公开工作年度报告"
+
+
+def write_json(path: Path, report: Report) -> Path:
+    path.write_text(json.dumps(report.to_json(), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def report_json(tmp_path):
+    return write_json(tmp_path / "in.json", example_report("2021"))
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.libreoffice
+def test_exports_every_format(report_json, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["export", str(report_json), "--to", "docx,html,pdf,json", "-o", str(out)]) == 0
+    assert files(out) == [f"{STEM}.{ext}" for ext in ("docx", "html", "json", "pdf")]
+    assert (out / f"{STEM}.pdf").read_bytes()[:5] == b"%PDF-"
+    again = json.loads((out / f"{STEM}.json").read_text(encoding="utf-8"))
+    assert again == example_report("2021").to_json()
+    assert "已导出" in capsys.readouterr().out
+
+
+def test_refuses_to_overwrite_without_force_and_writes_nothing(report_json, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{STEM}.html").write_text("用户自己的文件", encoding="utf-8")
+    assert main(["export", str(report_json), "--to", "docx,html", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "文件已存在" in err and "--force" in err
+    assert files(out) == [f"{STEM}.html"]  # the .docx was not written either
+    assert (out / f"{STEM}.html").read_text(encoding="utf-8") == "用户自己的文件"
+    assert main(["export", str(report_json), "--to", "docx,html", "-o", str(out), "--force"]) == 0
+    assert files(out) == [f"{STEM}.docx", f"{STEM}.html"]
+    assert (out / f"{STEM}.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def broken_report(tmp_path):
+    values = {**example_values("2021"), "t3.new.natural": 10}  # breaks 一 + 二 = 三（七）+ 四
+    base = example_report("2021")
+    r = Report.from_values("2021", values, year=2025, agency=base.agency, contact=base.contact, sections=base.sections)
+    return write_json(tmp_path / "broken.json", r)
+
+
+def test_warns_on_errors_but_exports(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["export", str(broken_report(tmp_path)), "--to", "html", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "T301" in err and "警告：报告仍有 2 个错误" in err
+    assert files(out) == [f"{STEM}.html"]
+
+
+def test_strict_refuses_on_errors(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["export", str(broken_report(tmp_path)), "--to", "html", "-o", str(out), "--strict"]) == 1
+    assert "拒绝导出" in capsys.readouterr().err
+    assert not out.exists() or files(out) == []
+
+
+def test_strict_exports_a_clean_report(report_json, tmp_path):
+    assert main(["export", str(report_json), "--to", "html", "-o", str(tmp_path / "o"), "--strict"]) == 0
+
+
+def test_prose_mismatch_is_a_warning_with_a_hint(tmp_path, capsys):
+    r = example_report("2021")
+    r.sections = {**r.sections, "s1": "全年新增主动公开政府信息370条，包括：机构职能24条、政策文件83条、规划计划10条、工作动态166条。"}
+    src = write_json(tmp_path / "p.json", r)
+    assert main(["export", str(src), "--to", "html", "-o", str(tmp_path / "o"), "--strict"]) == 0
+    assert "1 个警告" in capsys.readouterr().err
+
+
+def test_prev_adds_change_sentences_and_generate_chooses_sections(report_json, tmp_path):
+    prev = example_report("2021", year=2024)
+    prev.cells["t3.new.total"] = type(prev.cells["t3.new.total"])(9, "number", 9)
+    prev_path = write_json(tmp_path / "prev.json", prev)
+    out = tmp_path / "o"
+    assert main(["export", str(report_json), "--to", "docx", "-o", str(out), "--prev", str(prev_path),
+                 "--generate", "s1,s3"]) == 0
+    texts = [p.text for p in open_docx(out / f"{STEM}.docx").paragraphs]
+    assert any("本年新收政府信息公开申请13件（较上年的9件增加4件）" in t for t in texts)
+    assert any(t.startswith("2025年，示例市示例区数据资源管理局依法做好") for t in texts)  # s1 chosen
+    assert not any(t.startswith("本年作出行政许可处理决定") for t in texts)  # s2 not chosen
+
+
+def test_workbook_input(tmp_path):
+    writer = pytest.importorskip("addin.writers.workbook")
+    book = tmp_path / "报告.xlsx"
+    writer.write_workbook(example_report("2021"), book)
+    out = tmp_path / "o"
+    assert main(["export", str(book), "--to", "html,json", "-o", str(out)]) == 0
+    data = json.loads((out / f"{STEM}.json").read_text(encoding="utf-8"))
+    assert data["values"]["t3.new.total"] == 13 and data["agency"] == "示例市示例区数据资源管理局"
+
+
+def test_file_names_are_sanitised():
+    assert safe_stem("示例局", 2025) == "示例局2025年政府信息公开工作年度报告"
+    assert safe_stem("../../etc/示例\x00局", 2025) == "etc_示例局2025年政府信息公开工作年度报告"
+    assert safe_stem("a\\b:c*?\"<>|", None) == "a_b_c_政府信息公开工作年度报告"
+    assert safe_stem("", None) == "政府信息公开工作年度报告"
+    assert safe_stem("..", 2025) == "2025年政府信息公开工作年度报告"
+    assert len(safe_stem("局" * 500, 2025)) <= 120
+
+
+def test_path_tricks_in_the_agency_stay_inside_the_output_folder(tmp_path):
+    r = example_report("2021")
+    r.agency = "../../逃逸/示例局\x07"
+    src = write_json(tmp_path / "in.json", r)
+    out = tmp_path / "o"
+    assert main(["export", str(src), "--to", "html", "-o", str(out)]) == 0
+    [name] = files(out)
+    assert name.endswith("2025年政府信息公开工作年度报告.html") and "/" not in name and ".." not in name
+    assert files(tmp_path) == ["in.json", "o"]
+
+
+def test_without_libreoffice_docx_and_html_still_work(report_json, tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no soffice on PATH
+    out = tmp_path / "o"
+    assert main(["export", str(report_json), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "无法生成 PDF" in err and "未安装 LibreOffice" in err
+    assert files(out) == [f"{STEM}.docx", f"{STEM}.html"]
+
+
+def test_bad_input_and_bad_output_folder(report_json, tmp_path, capsys):
+    assert main(["export", str(tmp_path / "missing.json"), "-o", str(tmp_path)]) == 2
+    assert "找不到文件" in capsys.readouterr().err
+    a_file = tmp_path / "a.txt"
+    a_file.write_text("x")
+    assert main(["export", str(report_json), "--to", "html", "-o", str(a_file)]) == 2
+    assert "输出路径不是文件夹" in capsys.readouterr().err
+    assert main(["export", str(report_json), "--to", "rtf", "-o", str(tmp_path)]) == 2
+    assert "--to 只能是" in capsys.readouterr().err
+    assert main(["export", str(report_json), "--to", "html", "-o", str(a_file / "sub")]) == 2
+    assert "无法创建输出文件夹" in capsys.readouterr().err
+    if Path("/proc/self").is_dir():  # a folder nobody may create, even root
+        assert main(["export", str(report_json), "--to", "html", "-o", "/proc/nianbao-export-test"]) == 2
+        assert "无法创建输出文件夹" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_output_folder(report_json, tmp_path, capsys):
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        assert main(["export", str(report_json), "--to", "html", "-o", str(out)]) == 2
+        assert "没有写入权限" in capsys.readouterr().err
+        assert files(out) == []
+    finally:
+        out.chmod(0o700)
+
+
+def test_failed_write_leaves_nothing_half_written(report_json, tmp_path, monkeypatch, capsys):
+    """The .docx is fully written to a temporary file, then renaming it fails (disk full,
+    a crash): no file under the final name, no temporary file left, a Chinese message."""
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if str(dst).endswith(".docx"):
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    out = tmp_path / "o"
+    assert main(["export", str(report_json), "--to", "html,docx", "-o", str(out)]) == 2
+    assert "无法写入输出文件夹" in capsys.readouterr().err
+    assert files(out) == [f"{STEM}.html"]  # html was complete; no .docx, no .part file
+
+
+def test_empty_sections_and_hostile_text_export(tmp_path):
+    r = example_report("2021")
+    r.sections = {"s1": "", "s5": "\x00", "s6": '=HYPERLINK("http://x.invalid","点我")'}
+    src = write_json(tmp_path / "in.json", r)
+    out = tmp_path / "o"
+    assert main(["export", str(src), "--to", "docx,html", "-o", str(out)]) == 0
+    texts = [p.text for p in open_docx(out / f"{STEM}.docx").paragraphs]
+    assert '=HYPERLINK("http://x.invalid","点我")' in texts
+    assert any(t.startswith("2025年，示例市示例区数据资源管理局依法做好") for t in texts)  # s1 empty → generated
