@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding, summary
 
 #: Fill of a cell named by an error / a warning / an info (Excel's "bad" and "neutral").
-FILLS = {ERROR: "#FFC7CE", WARNING: "#FFEB9C", INFO: "#DDEBF7"}
+FILLS = {ERROR: "#FFC7CE", WARNING: "#FFEB9C", INFO: "#E4DFEC"}
 _RANK = {ERROR: 0, WARNING: 1, INFO: 2}
 _LOCATION = re.compile(r"^(?P<sheet>.+)!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d{1,7})$")
 
