@@ -325,3 +325,23 @@ def test_numbers_typed_as_text_keep_what_was_typed(filled21):
     cell = back.cell("t3.granted.commercial")
     assert cell.state == NUMBER and cell.raw == "１"
     assert "V006" in rules_of(back)
+
+
+def test_format_cell_changed_to_other_format_gives_w003(filled21):
+    report, path = filled21
+
+    def change(wb):
+        wb["基本信息"]["B3"] = "2019"
+
+    back = read_workbook(edit(path, change))
+    assert back.format == "2021"  # the tables are what they are
+    findings = validate(back)
+    assert [(f.rule, f.locations) for f in findings] == [("W003", ["基本信息!B3"])]
+    assert "2019" in findings[0].message and "2021" in findings[0].message
+    assert back.to_json()["values"] == report.to_json()["values"]
+
+
+@pytest.mark.parametrize("rule_id", ["W001", "W002", "W003"])
+def test_workbook_rules_quiet_on_a_clean_workbook(filled, rule_id):
+    _, path = filled
+    assert rule_id not in rules_of(read_workbook(path))

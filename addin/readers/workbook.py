@@ -17,17 +17,19 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.xml.functions import iterparse
 
 from ..errors import InputError
+from ..findings import Finding
+from ..formats import FORMATS, load_format
 from ..layout import key_of_name
 from ..model import Report
 from ..ruleset import computed_cells
 from . import check_file
-from .cells import BROKEN, META_NAMES, _format, report_from_named_cells
+from .cells import BROKEN, META_NAMES, _format, _problem, _text, report_from_named_cells
 
 #: At most this many parts in the zip; a filled template has about 20.
 MAX_ZIP_MEMBERS = 1000
@@ -156,12 +158,29 @@ def fill_uncalculated_totals(values: dict[str, Any], uncalculated: set[str], fmt
         values[f"NB.{key}"] = value(key)
 
 
-def _format_hint(values: dict[str, Any]) -> str:
-    """The format the workbook says it uses (as :func:`report_from_named_cells` decides)."""
-    fmt = _format(values.get(META_NAMES["format"]))
-    if fmt is None:
-        fmt = "2019" if "NB.t3.other.total" in values else "2021"
-    return fmt
+def template_format(names: Iterable[str]) -> str | None:
+    """Which format's template the workbook was made from, told by its cell names: the
+    format with the most names of cells that only it has (``None`` if neither)."""
+    keys = {key_of_name(n) for n in names}
+    scores = {}
+    for fmt in FORMATS:
+        others = set().union(*(load_format(f).keys for f in FORMATS if f != fmt))
+        scores[fmt] = len(keys & (set(load_format(fmt).keys) - others))
+    best = max(scores, key=scores.get)
+    return best if scores[best] else None
+
+
+def _check_format_cell(values: dict[str, Any], locations: dict[str, str]) -> Finding | None:
+    """A 报告格式 cell that names the other format than the workbook's tables: read the
+    tables as what they are, and say so (W003)."""
+    name = META_NAMES["format"]
+    stated, template = _format(values.get(name)), template_format(values)
+    if stated is None or template is None or stated == template:
+        return None
+    raw = values[name]
+    values[name] = template
+    where = [locations[name]] if name in locations else ["format"]
+    return _problem("W003", ["format"], where, stated=_text(raw), template=load_format(template).name)
 
 
 def read_workbook(path: str | Path) -> Report:
@@ -202,7 +221,8 @@ def read_workbook(path: str | Path) -> Report:
         raise InputError(f"{name}：工作簿中表二、表三、表四的单元格都已被删除（名称指向 #REF!），无法读取。"
                          "请撤销删除，或用 `nianbao new` 新建模板后把数据复制过去。")
 
-    fmt_key = _format_hint(values)
+    mismatch = _check_format_cell(values, locations)
+    fmt_key = _format(values.get(META_NAMES["format"])) or template_format(values) or "2021"
     empty_totals = {key_of_name(n) for n, v in values.items()
                     if v is None and key_of_name(n) in computed_cells(fmt_key)}
     if empty_totals:
@@ -214,4 +234,7 @@ def read_workbook(path: str | Path) -> Report:
         uncalculated = {k for k in empty_totals if tuple(locations[f"NB.{k}"].rsplit("!", 1)) in uncached}
         fill_uncalculated_totals(values, uncalculated, fmt_key)
 
-    return report_from_named_cells(values, locations, str(path))
+    report = report_from_named_cells(values, locations, str(path))
+    if mismatch is not None:
+        report.problems.insert(0, mismatch)
+    return report
