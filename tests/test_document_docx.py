@@ -62,7 +62,9 @@ def test_fonts_sizes_and_line_spacing(example_docx):
 def test_paragraphs_in_order_with_their_styles(example_docx):
     path, document = example_docx
     paras = open_docx(path).paragraphs
-    assert paras[0].style.name == "Title" and paras[0].text == "示例市示例区数据资源管理局2025年政府信息公开工作年度报告"
+    assert paras[0].style.name == "Title"
+    # two lines, broken after the agency and year (GB/T 9704: break where the meaning breaks)
+    assert paras[0].text == "示例市示例区数据资源管理局2025年\n政府信息公开工作年度报告"
     headings = [p.text for p in paras if p.style.name == "Heading 1"]
     assert headings == [s.heading for s in document.sections]
     assert "（一）主动公开" in [p.text for p in paras if p.style.name == "Heading 2"]

@@ -17,6 +17,7 @@ import time
 import unicodedata
 from pathlib import Path
 
+from ..document.narrative import TITLE_SUFFIX, build_document, generated_sections
 from ..errors import InputError
 from ..findings import summary
 from ..readers import read_report
@@ -33,7 +34,6 @@ FORMATS_OUT = ("docx", "html", "pdf", "json")
 DEFAULT_TO = "docx,html,pdf"
 #: How many findings the warning lists before “…”.
 SHOW_FINDINGS = 10
-STEM_SUFFIX = "政府信息公开工作年度报告"
 
 
 def add_arguments(p) -> None:
@@ -53,11 +53,11 @@ def add_arguments(p) -> None:
 def safe_stem(agency: str, year: int | None) -> str:
     """``<机关><年度>年政府信息公开工作年度报告``, safe as a file name on every system:
     no path separators, no “..”, no control or reserved characters."""
-    name = unicodedata.normalize("NFC", f"{agency or ''}{f'{year}年' if year else ''}{STEM_SUFFIX}")
+    name = unicodedata.normalize("NFC", f"{agency or ''}{f'{year}年' if year else ''}{TITLE_SUFFIX}")
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = re.sub(r'[\\/:*?"<>|]+', "_", name)
     name = re.sub(r"\.{2,}", "_", name).strip(" ._")
-    return (name or STEM_SUFFIX)[:120]
+    return (name or TITLE_SUFFIX)[:120]
 
 
 def _formats(text: str) -> list[str]:
@@ -109,8 +109,6 @@ def run(args) -> int:
     targets = {fmt: out / f"{stem}.{fmt}" for fmt in formats}
     for target in targets.values():  # refuse before writing anything
         check_target(target, args.force)
-
-    from ..document.narrative import build_document, generated_sections
 
     generate = generated_sections(report, args.generate)
     document = build_document(report, prev, generate)

@@ -33,7 +33,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from ..formats import Table
 from ..writers.atomic import atomic_output
-from .narrative import Document, clean_text
+from .narrative import TITLE_SUFFIX, Document, clean_text
 
 #: Fonts (East-Asian name, Latin fallback) of each part of the document.
 TITLE_FONT = ("方正小标宋简体", "Times New Roman")
@@ -241,6 +241,22 @@ def add_table(doc, document: Document, table: Table):
     return tbl
 
 
+#: Characters of 2号 type in one line of the type area.
+TITLE_LINE_CHARS = 20
+
+
+def _title(doc, title: str) -> None:
+    """The title, broken where the meaning breaks (after the agency and year) when it
+    needs two lines, as GB/T 9704 asks, instead of wherever the line runs out."""
+    p = doc.add_paragraph(style="Title")
+    head = title.removesuffix(TITLE_SUFFIX)
+    if len(title) > TITLE_LINE_CHARS and head and head != title:
+        p.add_run(head).add_break()
+        p.add_run(TITLE_SUFFIX)
+    else:
+        p.add_run(title)
+
+
 def render(document: Document):
     """The python-docx ``Document`` for ``document``."""
     doc = new_docx()
@@ -262,7 +278,7 @@ def render(document: Document):
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
 
-    doc.add_paragraph(document.title, style="Title")
+    _title(doc, document.title)
     doc.add_paragraph("", style="Normal")
     for para in document.preamble:
         doc.add_paragraph(para.text, style="Normal")

@@ -87,9 +87,14 @@ def cell_text(report: Report, key: str) -> str:
     return clean_text(str(cell.raw)).strip()
 
 
+#: The fixed end of every report's title.
+TITLE_SUFFIX = "政府信息公开工作年度报告"
+
+
 def document_title(report: Report) -> str:
+    """``<机关><年度>年政府信息公开工作年度报告``."""
     year = f"{report.year}年" if report.year else ""
-    return clean_text(f"{(report.agency or '').strip()}{year}政府信息公开工作年度报告").replace("\n", "")
+    return clean_text(f"{(report.agency or '').strip()}{year}").replace("\n", "") + TITLE_SUFFIX
 
 
 def generated_sections(report: Report, choice: str | None = None) -> set[str]:
