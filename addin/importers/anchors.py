@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ..formats import FORMATS, Format, load_format
 from ..values import NA, NUMBER, parse_value
@@ -28,6 +28,7 @@ _TRAILING_PAREN = re.compile(r"\([^()]*\)?$")
 _GLUE = ":(,;，。"
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
     """Normalise a label for matching: NFKC, no whitespace, no quotes, one kind of bracket.
 
@@ -71,7 +72,9 @@ class LabelIndex:
 
     def match(self, text: str) -> Label | None:
         """The label ``text`` stands for, or ``None``."""
-        n = norm(text)
+        return _match(self.fmt.key, norm(text))
+
+    def _match(self, n: str) -> Label | None:
         if not n:
             return None
         hit = self.exact.get(n) or self.exact.get(strip_paren(n))
@@ -88,6 +91,11 @@ class LabelIndex:
             if hits and kinds <= {"header", "t4"}:
                 return Label("header", text=n)
         return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _match(fmt_key: str, n: str) -> Label | None:
+    return label_index(fmt_key)._match(n)
 
 
 def _add(exact: dict[str, Label], text: str, label: Label) -> None:
@@ -148,25 +156,33 @@ def exclusive_labels() -> dict[str, frozenset[str]]:
 
 def format_votes(texts) -> dict[str, int]:
     """How many distinct format-specific labels of each format occur among ``texts``."""
-    excl = exclusive_labels()
     seen: dict[str, set[str]] = {f: set() for f in FORMATS}
     for text in texts:
-        n = norm(text)
-        if not n or len(n) > 80:
-            continue
-        candidates = {n, strip_paren(n)}
-        for f in FORMATS:
-            for c in candidates:
-                if c in excl[f]:
-                    seen[f].add(c)
-                elif len(c) >= 3:
-                    pre = [lab for lab in excl[f] if lab.startswith(c)]
-                    others = [lab for o in FORMATS if o != f for lab in label_index(o).exact if lab.startswith(c)]
-                    if pre and not others:
-                        seen[f].add(pre[0])
+        for f, lab in _votes(norm(text)):
+            seen[f].add(lab)
     return {f: len(s) for f, s in seen.items()}
 
 
+@lru_cache(maxsize=1 << 16)
+def _votes(n: str) -> tuple[tuple[str, str], ...]:
+    """The format-specific labels one normalised text stands for (exactly, or as a cut cell)."""
+    if not n or len(n) > 80:
+        return ()
+    excl = exclusive_labels()
+    out = []
+    for f in FORMATS:
+        for c in {n, strip_paren(n)}:
+            if c in excl[f]:
+                out.append((f, c))
+            elif 3 <= len(c) <= 30:
+                pre = [lab for lab in excl[f] if lab.startswith(c)]
+                others = [lab for o in FORMATS if o != f for lab in label_index(o).exact if lab.startswith(c)]
+                if pre and not others:
+                    out.append((f, pre[0]))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 16)
 def value_state(text: str) -> str | None:
     """``number`` / ``na`` if ``text`` reads as a table value (12, +2, 增15, 240万元, /), else ``None``."""
     cv = parse_value(text, "signed_count")
@@ -198,6 +214,7 @@ def _section_titles(fmt_key: str) -> dict[str, tuple[str, tuple[str, ...]]]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def section_heading(text: str) -> str | None:
     """The section key (``s1``…``s6``) if ``text`` is one of the six headings or a variant.
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from .anchors import section_heading
@@ -25,8 +24,8 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 
 
-def parser() -> lxml.html.HTMLParser:
-    return lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, remove_blank_text=False)
+def parser() -> etree.HTMLParser:
+    return etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, remove_blank_text=False)
 
 
 def parse_html(text: str):
@@ -35,9 +34,10 @@ def parse_html(text: str):
     if not text.strip():
         return None
     try:
-        return lxml.html.document_fromstring(text, parser=parser())
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(text, parser())
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
         return None
+    return root
 
 
 class _Walker:
@@ -87,12 +87,14 @@ class _Walker:
 
     def table(self, el) -> None:
         for row in el.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
-            for c in row.xpath("./td|./th"):
-                if c.xpath(".//table"):
+            for c in row:
+                if c.tag not in ("td", "th"):
+                    continue
+                if next(c.iterdescendants("table"), None) is not None:
                     self.walk(c)
                     self.flush()
                 else:
-                    self.emit(cell(c.text_content()), el)
+                    self.emit(cell("".join(c.itertext())), el)
             self.emit(BREAK, el)
 
 
@@ -114,9 +116,13 @@ def _article(tokens: list[Token], owners: list) -> list[Token]:
     if len(heads) < 2:
         return tokens
     common = None
-    for el in heads:
+    for el in dict.fromkeys(heads):
         chain = [el, *el.iterancestors()]
-        common = chain if common is None else [a for a in common if a in set(chain)]
+        if common is None:
+            common = chain
+        else:
+            keep = set(chain)
+            common = [a for a in common if a in keep]
     if not common or common[0].tag in ("html", "body"):
         return tokens
     inside = set(common[0].iter())

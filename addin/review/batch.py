@@ -254,10 +254,30 @@ class Progress:
             sys.stderr.flush()
 
 
+def warm_up(overlay: str | None = None) -> None:
+    """Load the formats, label indexes and compiled rules once, before the worker
+    processes are forked, so that each worker starts with them instead of rebuilding."""
+    from ..formats import FORMATS
+    from ..importers.anchors import exclusive_labels, label_index
+    from ..ruleset import compile_rule, load_rules
+
+    rules = load_rules(overlay)
+    for f in FORMATS:
+        label_index(f)
+        for rule in rules.for_format(f):
+            compile_rule(rule, f)
+    exclusive_labels()
+    import addin.importers.docx  # noqa: F401
+    import addin.importers.html  # noqa: F401
+    import addin.importers.text  # noqa: F401
+    import addin.validate  # noqa: F401
+
+
 def review(paths: Iterable[str | Path], *, prev_file: str | None = None, prev_dir: str | None = None,
            overlay: str | None = None, jobs: int | None = None, progress: bool = False) -> list[Row]:
     """Review every report under ``paths``; one :class:`Row` per file, in path order."""
     files = [str(p) for p in iter_paths(paths)]
+    warm_up(overlay)
     index = prev_index(prev_dir, jobs) if prev_dir else None
     bar = Progress(len(files), progress)
     try:
