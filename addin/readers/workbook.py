@@ -25,7 +25,7 @@ from openpyxl.xml.functions import iterparse
 from ..errors import InputError
 from ..findings import Finding
 from ..formats import FORMATS, load_format
-from ..layout import key_of_name
+from ..layout import defined_name, key_of_name
 from ..model import Report
 from ..ruleset import computed_cells
 from . import check_file
@@ -101,13 +101,6 @@ def _load(data: bytes, name: str) -> tuple[Any, ExcelReader]:
     return reader.wb, reader
 
 
-def _cell_value(ws, coord: str) -> Any:
-    value = ws[coord].value
-    if isinstance(value, str) and value in _ERROR_VALUES:
-        return value  # kept as the error text: V001 says “公式出错”
-    return value
-
-
 def _uncached_formulas(data: bytes, reader: ExcelReader, wanted: dict[str, set[str]]) -> set[tuple[str, str]]:
     """Which of the ``{sheet: {coords}}`` cells hold a formula with no calculated value."""
     parts = {sheet.name: rel.target.lstrip("/") for sheet, rel in reader.parser.find_sheets()}
@@ -146,16 +139,15 @@ def fill_uncalculated_totals(values: dict[str, Any], uncalculated: set[str], fmt
     done: dict[str, Any] = {}
 
     def value(key: str) -> Any:
-        name = f"NB.{key}"
         if key in uncalculated and key in computed:
             if key not in done:
                 done[key] = excel_sum([value(p) for p in computed[key]])
             return done[key]
-        v = values.get(name)
+        v = values.get(defined_name(key))
         return None if v is BROKEN else v
 
     for key in uncalculated:
-        values[f"NB.{key}"] = value(key)
+        values[defined_name(key)] = value(key)
 
 
 def template_format(names: Iterable[str]) -> str | None:
@@ -181,6 +173,34 @@ def _check_format_cell(values: dict[str, Any], locations: dict[str, str]) -> Fin
     values[name] = template
     where = [locations[name]] if name in locations else ["format"]
     return _problem("W003", ["format"], where, stated=_text(raw), template=load_format(template).name)
+
+
+def _check_tables_left(values: dict[str, Any], name: str) -> None:
+    """Refuse a workbook of ours in which no table cell can be read any more."""
+    table_keys = set().union(*(load_format(f).keys for f in FORMATS))
+    ours = [n for n in values if key_of_name(n) in table_keys]
+    if ours and all(values[n] is BROKEN for n in ours):
+        sheets = "、".join(t.sheet for t in load_format(template_format(ours) or "2021").tables)
+        raise InputError(f"{name}：工作簿中{sheets}的单元格都已被删除（名称指向 #REF!），无法读取。"
+                         "请撤销删除，或用 `nianbao new` 新建模板后把数据复制过去。")
+
+
+def _calculate_totals(values: dict[str, Any], locations: dict[str, str], fmt_key: str, data: bytes,
+                      reader: ExcelReader) -> None:
+    """Give the template's totals that were never calculated (empty in ``data_only``
+    but holding a formula) the value Excel would show."""
+    computed = computed_cells(fmt_key)
+    empty = {k: locations[defined_name(k)] for k in computed
+             if defined_name(k) in values and values[defined_name(k)] is None}
+    if not empty:
+        return  # saved by Excel, WPS or LibreOffice: every total has its calculated value
+    wanted: dict[str, set[str]] = {}
+    for location in empty.values():
+        sheet, coord = location.rsplit("!", 1)
+        wanted.setdefault(sheet, set()).add(coord)
+    uncached = _uncached_formulas(data, reader, wanted)
+    uncalculated = {k for k, location in empty.items() if tuple(location.rsplit("!", 1)) in uncached}
+    fill_uncalculated_totals(values, uncalculated, fmt_key)
 
 
 def read_workbook(path: str | Path) -> Report:
@@ -210,29 +230,16 @@ def read_workbook(path: str | Path) -> Report:
             continue
         sheet, coord = target
         try:
-            values[dn] = _cell_value(sheets[sheet], coord)
+            values[dn] = sheets[sheet][coord].value  # an error such as #DIV/0! reads as its text
         except (ValueError, KeyError):
             values[dn] = BROKEN
             continue
         locations[dn] = f"{sheet}!{coord}"
 
-    readable = [n for n, v in values.items() if v is not BROKEN and re.match(r"NB\.t[234]\.", n)]
-    if values and not readable:
-        raise InputError(f"{name}：工作簿中表二、表三、表四的单元格都已被删除（名称指向 #REF!），无法读取。"
-                         "请撤销删除，或用 `nianbao new` 新建模板后把数据复制过去。")
-
+    _check_tables_left(values, name)
     mismatch = _check_format_cell(values, locations)
     fmt_key = _format(values.get(META_NAMES["format"])) or template_format(values) or "2021"
-    empty_totals = {key_of_name(n) for n, v in values.items()
-                    if v is None and key_of_name(n) in computed_cells(fmt_key)}
-    if empty_totals:
-        wanted: dict[str, set[str]] = {}
-        for key in empty_totals:
-            sheet, coord = locations[f"NB.{key}"].rsplit("!", 1)
-            wanted.setdefault(sheet, set()).add(coord)
-        uncached = _uncached_formulas(data, reader, wanted)
-        uncalculated = {k for k in empty_totals if tuple(locations[f"NB.{k}"].rsplit("!", 1)) in uncached}
-        fill_uncalculated_totals(values, uncalculated, fmt_key)
+    _calculate_totals(values, locations, fmt_key, data, reader)
 
     report = report_from_named_cells(values, locations, str(path))
     if mismatch is not None:
