@@ -93,6 +93,7 @@ _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+LABEL = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 LOCKED = Protection(locked=True)
@@ -104,6 +105,7 @@ _ZIP_TIME = (2021, 9, 29, 0, 0, 0)
 
 LINE_HEIGHT = 15.0  # points per wrapped line at 11 pt
 MIN_ROW_HEIGHT = 20.0
+MIN_DATA_WIDTH = 10.0  # room for five-digit counts and two-decimal amounts
 
 
 def text_width(text: str) -> int:
@@ -112,7 +114,7 @@ def text_width(text: str) -> int:
 
 
 def _lines(text: str, width: float) -> int:
-    usable = max(width - 1.5, 1.0)
+    usable = max(width - 2.5, 1.0)  # cell padding and label indent
     return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
 
 
@@ -205,8 +207,8 @@ def _info_row(wb: Workbook, ws, row: int, label: str, name: str) -> None:
 
 
 def _info_validation(field: str, label: str, prompt: str) -> DataValidation:
-    common = dict(allow_blank=True, showInputMessage=True, showErrorMessage=True,
-                  promptTitle=label, prompt=prompt, errorTitle=label)
+    common = {"allow_blank": True, "showInputMessage": True, "showErrorMessage": True,
+              "promptTitle": label, "prompt": prompt, "errorTitle": label}
     if field == "format":
         return DataValidation(type="list", formula1='"2019,2021"', errorStyle="stop",
                               error="请从列表中选择 2019 或 2021。", **common)
@@ -275,7 +277,7 @@ def table_note(table: Table) -> str:
 def _column_widths(table: Table) -> list[float]:
     """Widths that fit the labels: the widest single-column text, within limits."""
     grid = table.grid()
-    widths = [8.0] * grid.cols
+    widths = [MIN_DATA_WIDTH] * grid.cols
     label_cols = table.label_columns if table.layout != "flat" else 0
     for cell in grid.cells:
         if cell.colspan != 1 or not cell.text:
@@ -397,7 +399,7 @@ def _place(wb: Workbook, ws, fmt: Format, cell: GridCell, computed: dict, locati
     if cell.role != "data":
         fill = LABEL_FILL if cell.role == "label" else HEADER_FILL
         font = BOLD if cell.role in ("header", "caption") else FONT
-        align = LEFT if cell.role == "label" and cell.rowspan == 1 else CENTER
+        align = LABEL if cell.role == "label" and cell.rowspan == 1 else CENTER
         ws.cell(top, left).value = cell.text
         _style_range(ws, top, left, bottom, right, font=font, fill=fill, border=BORDER, alignment=align)
         _merge(ws, top, left, bottom, right)
@@ -455,13 +457,13 @@ def guide_lines(fmt: Format) -> list[str]:
         f"本工作簿采用{fmt.name}，依据：{fmt.source}；适用于{years}的报告。",
         f"一、填写顺序：先填“{INFO_SHEET}”，再在“{TEXT_SHEET}”中写各部分文字，最后填{sheets}。",
         "二、白色单元格供填写。浅黄色单元格是合计，由公式自动计算，请不要改写；工作表已保护（无密码），只能在白色单元格中输入。",
-        "三、空白、0 和“/”含义不同：空白表示尚未填写；0 表示本年度确实没有；“/”表示本项不适用。"
-        "校验时空白和“/”在加总中按 0 计，并在消息中注明，同时给出警告，请补填或在正文中说明。",
+        ("三、空白、0 和“/”含义不同：空白表示尚未填写；0 表示本年度确实没有；“/”表示本项不适用。"
+         "校验时空白和“/”在加总中按 0 计，并在消息中注明，同时给出警告，请补填或在正文中说明。"),
         "四、数字请直接填写阿拉伯数字，不要带单位、空格或全角字符；金额以万元为单位，可有小数。",
-        "五、校验：Excel 中点击功能区“年报助手”→“校验”；WPS 或未安装加载项时，在命令行运行 nianbao validate 文件名.xlsx。"
-        f"结果列在“{FINDINGS_SHEET}”工作表，并在“{INFO_SHEET}”显示校验状态。",
-        "六、本工作簿按名称（公式 → 名称管理器中以“NB.”开头的名称）读取单元格：可以插入行、重命名工作表，"
-        "但不要删除行、列、工作表或这些名称。",
+        ("五、校验：Excel 中点击功能区“年报助手”→“校验”；WPS 或未安装加载项时，在命令行运行 nianbao validate 文件名.xlsx。"
+         f"结果列在“{FINDINGS_SHEET}”工作表，并在“{INFO_SHEET}”显示校验状态。"),
+        ("六、本工作簿按名称（公式 → 名称管理器中以“NB.”开头的名称）读取单元格：可以插入行、重命名工作表，"
+         "但不要删除行、列、工作表或这些名称。"),
         "七、校验规则如下（编号可用 nianbao rule 编号 查看详细说明）：",
     ]
 

@@ -16,7 +16,7 @@ from addin.values import EMPTY
 
 
 def nianbao(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "addin", *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run([sys.executable, "-m", "addin", *args], check=False, capture_output=True, text=True, cwd=cwd)
 
 
 def write_json(path, report_json):

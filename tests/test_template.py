@@ -16,8 +16,7 @@ from addin.layout import GRID_TOP, defined_name, grid_to_cell, template_location
 from addin.readers.cells import META_NAMES, STATUS_NAME
 from addin.readers.workbook import read_workbook
 from addin.ruleset import builtin_rules, computed_cells
-from addin.template import (FINDINGS_HEADER, build_template, committed_template, template_parts,
-                            workbook_bytes)
+from addin.template import FINDINGS_HEADER, build_template, committed_template, template_parts, workbook_bytes
 from addin.validate import validate
 from addin.writers.workbook import write_workbook
 

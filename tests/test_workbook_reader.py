@@ -129,7 +129,7 @@ def test_deleted_sheet_gives_w002_for_its_cells(filled21):
 
     def delete_t4(wb):
         del wb["表四"]
-        for name, dn in wb.defined_names.items():
+        for dn in wb.defined_names.values():
             if dn.attr_text.startswith("'表四'!"):
                 dn.attr_text = "#REF!" + dn.attr_text.split("!")[1]  # as Excel leaves it
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.xml.functions import iterparse

@@ -9,9 +9,10 @@ back instead of a silently different number.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import coordinate_to_tuple
@@ -21,8 +22,8 @@ from ..layout import template_locations
 from ..model import CONTACT_FIELDS, SECTION_KEYS, Report
 from ..readers.cells import META_NAMES
 from ..ruleset import computed_cells
-from ..values import EMPTY, NUMBER, format_number
 from ..template import build_template, save_workbook
+from ..values import EMPTY, NUMBER, format_number
 
 
 def _set_text(cell, text: str) -> None:
@@ -130,6 +131,6 @@ def write_workbook(report: Report, path: str | Path, *, force: bool = False,
     over the formula (the demo uses it to show that mistake).
     """
     wb, notes = fill_workbook(report, typed_over)
-    wb.properties.modified = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
+    wb.properties.modified = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
     save_workbook(wb, path, force)
     return notes
