@@ -21,15 +21,18 @@ portrait page in small type.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
 
 from ..formats import Table
 from ..writers.atomic import atomic_output
@@ -204,6 +207,21 @@ def _row_flags(row, header: bool) -> None:
         trPr.append(el)
 
 
+def _span(tcs: dict, gc, width) -> None:
+    """Merge the cells ``gc`` covers, as Word does: ``gridSpan`` across, ``vMerge``
+    (restart, then continue) down; the cells spanned across are removed."""
+    for i in range(gc.rowspan):
+        first = tcs[(gc.row + i, gc.col)]
+        if gc.colspan > 1:
+            first.grid_span = gc.colspan
+            first.width = width
+            for j in range(1, gc.colspan):
+                tc = tcs[(gc.row + i, gc.col + j)]
+                tc.getparent().remove(tc)
+        if gc.rowspan > 1:
+            first.vMerge = "restart" if i == 0 else "continue"
+
+
 def add_table(doc, document: Document, table: Table):
     """Append ``table`` in its official layout (merged cells from ``Table.grid()``)."""
     grid = table.grid()
@@ -215,21 +233,24 @@ def add_table(doc, document: Document, table: Table):
     tblLayout.set(qn("w:type"), "fixed")
     tbl._tbl.tblPr.append(tblLayout)
     _cell_margins(tbl, 0.8 if table.layout != "flat" else 0.4)
-    widths = _column_widths(table, grid.cols)
+    widths = [Mm(w) for w in _column_widths(table, grid.cols)]
     for i, w in enumerate(widths):
-        tbl.columns[i].width = Mm(w)
-        for cell in tbl.columns[i].cells:
-            cell.width = Mm(w)
+        tbl.columns[i].width = w
     size = WIDE_TABLE_SIZE if grid.cols > 10 else TABLE_SIZE
+    style_id = doc.styles["Table Text"].style_id
+    # The fresh table has one <w:tc> per grid position; keep them by position, since
+    # python-docx's Table.cell() re-walks the whole table on every call.
+    tcs = {}
     for r, row in enumerate(tbl.rows):
         _row_flags(row, r < grid.header_rows)
+        for c, tc in enumerate(row._tr.tc_lst):
+            tcs[(r, c)] = tc
+            tc.width = widths[c]
+            tc.p_lst[0].style = style_id  # spanned-over cells too: their empty line sets no height
     for gc in grid.cells:
-        cell = tbl.cell(gc.row, gc.col)
-        if gc.rowspan > 1 or gc.colspan > 1:
-            cell = cell.merge(tbl.cell(gc.row + gc.rowspan - 1, gc.col + gc.colspan - 1))
+        cell = _Cell(tcs[(gc.row, gc.col)], tbl)
         text = document.cell_text(gc.key) if gc.role == "data" else clean_text(gc.text or "")
         p = cell.paragraphs[0]
-        p.style = doc.styles["Table Text"]
         if gc.role == "label" and (table.layout != "matrix" or gc.col + gc.colspan == table.label_columns):
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT  # a leaf row heading; merged group headings stay centred
         if gc.role in ("header", "caption") or gc.row < grid.header_rows:
@@ -238,6 +259,8 @@ def add_table(doc, document: Document, table: Table):
         font = HEADING1_FONT if gc.role in ("header", "caption") else BODY_FONT
         set_font(run, font, size)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        if gc.rowspan > 1 or gc.colspan > 1:
+            _span(tcs, gc, sum(widths[gc.col:gc.col + gc.colspan]))
     return tbl
 
 
@@ -269,9 +292,16 @@ def render(document: Document):
 
     props = doc.core_properties
     props.title = document.title
-    props.author = clean_text(document.report.agency)[:250]
+    props.author = props.last_modified_by = clean_text(document.report.agency)[:250]
     props.language = "zh-CN"
     props.comments = "由年报助手（nianbao）生成"
+    props.created = props.modified = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    props.revision = 1
+    # python-docx's template carries its own thumbnail picture: drop it.
+    package_rels = doc.part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package_rels[rid]
 
     # The body starts with the paragraph python-docx's template leaves empty: remove it.
     body = doc.element.body
