@@ -116,7 +116,7 @@ def test_deleted_findings_sheet_means_no_writes(template):
 def test_huge_pasted_range_on_the_findings_sheet_is_cleared(template):
     wb = openpyxl.load_workbook(template)
     ws = wb["校验结果"]
-    for r in range(2, 20002):
+    for r in range(2, 5002):
         for c in range(1, 6):
             ws.cell(r, c, "粘贴")
     wb["表三"]["D6"] = 99

@@ -48,14 +48,15 @@ def check_args(args) -> None:
 
 def run(args) -> int:
     check_args(args)
-    try:
-        import uvicorn
-        import xlwings_server  # noqa: F401
-    except ImportError:
-        raise InputError("未安装 xlwings Server：请运行 pip install 'nianbao[server]'。") from None
+    import importlib.util
+
+    if importlib.util.find_spec("xlwings_server") is None or importlib.util.find_spec("uvicorn") is None:
+        raise InputError("未安装 xlwings Server：请运行 pip install 'nianbao[server]'。")
     from ..server.app import app, configure
 
-    configure("dev" if args.dev else "prod")
+    configure("dev" if args.dev else "prod")  # before xlwings Server is imported: it reads these once
+    import uvicorn
+
     scheme = "https" if args.certfile else "http"
     print(f"年报助手 xlwings Server：{scheme}://{args.host}:{args.port}/  清单：{scheme}://{args.host}:{args.port}/manifest/download",
           file=sys.stderr)
