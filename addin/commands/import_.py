@@ -29,18 +29,20 @@ def add_arguments(p) -> None:
     p.add_argument("--format", dest="show", choices=["text", "json"], default="text", help="识别结果的显示格式")
 
 
-def write_report(report, out: Path, force: bool) -> None:
-    """Write ``report`` as report JSON or as a filled workbook, atomically."""
+def write_report(report, out: Path, force: bool) -> list[str]:
+    """Write ``report`` as report JSON or as a filled workbook, atomically; returns the
+    writer's Chinese notes (e.g. a published total that differs from its parts)."""
     suffix = out.suffix.lower()
     if suffix == ".json":
         with atomic_output(out, force) as tmp:
             tmp.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return []
     elif suffix in (".xlsx", ".xlsm"):
         try:
             from ..writers.workbook import write_workbook
         except ImportError:
             raise InputError("本安装尚不能写出工作簿（缺少 addin.writers.workbook），请改为输出 .json") from None
-        write_workbook(report, out, force=force)
+        return list(write_workbook(report, out, force=force) or [])
     else:
         raise InputError(f"无法识别的输出类型“{suffix or '无扩展名'}”：{out}。请用 .xlsx 或 .json。")
 
@@ -79,7 +81,9 @@ def run(args) -> int:
     else:
         print("\n".join(summary_lines(report)))
     if args.output:
-        write_report(report, Path(args.output), args.force)
+        notes = write_report(report, Path(args.output), args.force)
         if args.show == "text":
+            for note in notes:
+                print(f"  注意：{note}")
             print(f"已写出：{args.output}")
     return 0

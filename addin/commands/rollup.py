@@ -55,7 +55,8 @@ def run(args) -> int:
         raise InputError("以下文件无法读取，未进行汇总：\n  " + "\n  ".join(bad))
     result = compile_units(units, agency=args.agency, year=args.year)
     print("\n".join(result.lines()))
-    write_report(result.report, out, args.force)
+    for note in write_report(result.report, out, args.force):
+        print(f"  注意：{note}")
     print(f"汇总结果（{result.report.spec.name}，{result.report.year} 年度）已写出：{out}")
     with_errors = [u for u in units if u.errors]
     if with_errors:

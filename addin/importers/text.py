@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError
+from .anchors import value_state
 from .tokens import BREAK, Token, cell
 
 _HEADER_LINE = re.compile(r"^[A-Za-z_]+:\s?.*$")
@@ -50,13 +51,50 @@ def strip_header(text: str) -> str:
 
 
 def tokenize_text(text: str) -> list[Token]:
-    text = strip_header(text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""))
+    text = strip_header(text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("｜", "|"))
     lines = text.split("\n")
     if text.count("|") >= 8:
         return _pipes(text)
-    if sum(1 for ln in lines if ln.startswith("\t")) >= 8:
+    if sum(1 for ln in lines if "\t" in ln.strip(" ")) >= 8:
         return _tabs(lines)
-    return [Token(" ".join(ln.split())) for ln in lines if ln.strip()]
+    out: list[Token] = []
+    for ln in lines:
+        if ln.strip():
+            out.extend(split_line(ln))
+    return out
+
+
+def _is_label(text: str) -> bool:
+    from ..formats import FORMATS
+    from .anchors import label_index
+
+    return any(label_index(f).match(text) is not None for f in FORMATS)
+
+
+def split_line(line: str) -> list[Token]:
+    """A table row typed on one line with spaces between the cells (``规章 0 0 0``,
+    ``1 0 0 0 1``) becomes its cells; any other line stays one token. A line is split
+    only where everything after the label reads as values, so prose is never cut."""
+    words = line.split()
+    k = len(words)
+    while k > 0 and value_state(words[k - 1]):
+        k -= 1
+    values = words[k:]
+    if not values and len(words) > 1 and all(_is_label(w) for w in words):
+        return [Token(w) for w in words]  # a header row: 结果维持 结果纠正 …
+    if not values or (k == 0 and len(values) < 2):
+        return [Token(" ".join(words))]
+    head = words[:k]
+    if not head:
+        return [Token(v) for v in values]
+    text = " ".join(head)
+    if _is_label(text):
+        return [Token(text)] + [Token(v) for v in values]
+    for i in range(1, len(head)):  # 三、本年度办理结果 （一）予以公开 0 0 …
+        a, b = " ".join(head[:i]), " ".join(head[i:])
+        if _is_label(a) and _is_label(b):
+            return [Token(a), Token(b)] + [Token(v) for v in values]
+    return [Token(" ".join(words))]
 
 
 def _pipes(text: str) -> list[Token]:
@@ -75,11 +113,17 @@ def _pipes(text: str) -> list[Token]:
 
 
 def _tabs(lines: list[str]) -> list[Token]:
+    """Word's export (a tab before each cell, a blank line after each row) and rows typed
+    with tabs between the cells (``规章<TAB>0<TAB>0``, one row per line)."""
     out: list[Token] = []
     for ln in lines:
-        if ln.startswith("\t"):
-            for part in ln[1:].split("\t"):
-                out.append(cell(part))
+        if "\t" in ln:
+            parts = ln.split("\t")
+            if ln.startswith("\t"):
+                parts = parts[1:]  # the tab that starts each cell of Word's export
+            out.extend(cell(p) for p in parts)
+            if len(parts) > 1 and out and not out[-1].brk:
+                out.append(BREAK)
         elif ln.strip():
             out.append(Token(" ".join(ln.split())))
         elif out and not out[-1].brk:

@@ -46,8 +46,15 @@ _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d+)(?:
 _ERROR_VALUES = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA")
 
 
+#: First bytes of an OLE compound file: an old .xls, or an .xlsx saved with an open password.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def check_zip(data: bytes, name: str) -> None:
     """Refuse what is not a zip with a workbook part, or would unpack to far too much."""
+    if data.startswith(_OLE_MAGIC):
+        raise InputError(f"{name}：不是有效的 Excel 工作簿（.xlsx）：这是设置了打开密码的工作簿或旧版 .xls 文件。"
+                         "请在 Excel 或 WPS 中取消打开密码，或另存为 .xlsx 后再试。")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
