@@ -1,0 +1,136 @@
+"""Static checks of the desktop add-in workbook_templates/nianbao.xlam — everything that
+can be verified without Excel: reproducible build, ribbon structure, every onAction
+reaching a VBA Sub (read back with olevba), the VBA's xlwings version, and the MS-OVBA /
+MS-CFB writers it is built with."""
+
+import io
+import random
+import re
+import zipfile
+from pathlib import Path
+
+import olefile
+import pytest
+import xlwings
+from lxml import etree
+from oletools.olevba import decompress_stream
+
+from addin.excel import addin_build, cfb, ovba
+from addin.excel.addin_check import _check_ui, check, vba_modules
+
+ROOT = Path(__file__).parents[1]
+XLAM = ROOT / "workbook_templates" / "nianbao.xlam"
+
+
+def test_committed_addin_equals_a_fresh_build():
+    assert XLAM.read_bytes() == addin_build.build_bytes(), "run: nianbao addin build --force"
+
+
+def test_committed_addin_passes_every_static_check():
+    assert check(XLAM) == []
+
+
+def test_quickstart_addin_fails_the_checks():
+    problems = check(addin_build.quickstart_addin())
+    assert any("PROJECT_NAME" in p for p in problems) and any("addin.excel.desktop" in p for p in problems)
+
+
+def test_ribbon_labels_and_actions():
+    with zipfile.ZipFile(XLAM) as z:
+        root = etree.fromstring(z.read("customUI/customUI.xml"))
+        rels = z.read("_rels/.rels").decode()
+    ns = {"c": "http://schemas.microsoft.com/office/2006/01/customui"}
+    assert root.find(".//c:tab", ns).get("label") == "政务公开年报"
+    buttons = {b.get("label"): b.get("onAction") for b in root.iterfind(".//c:button", ns)}
+    assert set(buttons) == {"校验", "清除标记", "导出报告", "填写说明"}
+    assert len(set(buttons.values())) == 4  # each button its own procedure
+    assert "2006/relationships/ui/extensibility" in rels
+
+
+def test_every_onaction_reaches_its_own_python_action():
+    modules = vba_modules(XLAM)
+    ribbon = modules["RibbonMyAddin"]
+    with zipfile.ZipFile(XLAM) as z:
+        root = etree.fromstring(z.read("customUI/customUI.xml"))
+    from addin.excel.desktop import ACTIONS
+
+    reached = set()
+    for b in root.iter("{*}button"):
+        proc = b.get("onAction").split(".")[1]
+        body = re.search(rf"Sub {proc}\(control As IRibbonControl\)\s*\n(.*?)End Sub", ribbon, re.S)
+        assert body, proc
+        action = re.search(r'RunNianbao "(\w+)"', body.group(1)).group(1)
+        assert action in ACTIONS
+        reached.add(action)
+    assert reached == set(ACTIONS)
+
+
+def test_broken_ribbon_is_caught():
+    bad = b'<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui"><ribbon><tabs>' \
+          b'<tab id="t" label="x"><group id="g" label="y"><button id="b" label="z" onAction="M.P" colour="red"/>' \
+          b'<button id="b" label="w" onAction="M.Q"/></group></tab></tabs></ribbon></customUI>'
+    problems, actions = _check_ui(bad, "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility")
+    assert any("colour" in p for p in problems) and any("重复" in p for p in problems)
+    assert _check_ui(b"<customUI", "")[0]
+
+
+def test_vba_version_equals_the_pinned_xlwings():
+    runtime = vba_modules(XLAM)["xlwings"]
+    assert f'XLWINGS_VERSION As String = "{xlwings.__version__}"' in runtime
+    pin = re.search(r'"xlwings==([^"]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
+    assert pin == xlwings.__version__
+
+
+def test_only_the_intended_vba_changed():
+    before = ovba.module_sources(ovba.read_streams(_vba_of(addin_build.quickstart_addin())))
+    after = ovba.module_sources(ovba.read_streams(_vba_of(XLAM)))
+    assert set(before) == set(after)
+    for name in ("ThisWorkbook", "Dictionary", "Sheet2"):
+        assert after[name] == before[name]
+    changed = [(a, b) for a, b in zip(before["xlwings"].splitlines(), after["xlwings"].splitlines()) if a != b]
+    assert changed == [('Public Const PROJECT_NAME As String = "myaddin"',
+                        'Public Const PROJECT_NAME As String = "nianbao"')]
+    assert after["RibbonMyAddin"].replace("\r\n", "\n") == \
+        (ROOT / "addin" / "vba" / "RibbonMyAddin.bas").read_text(encoding="ascii").replace("\r\n", "\n")
+
+
+def _vba_of(path):
+    with zipfile.ZipFile(path) as z:
+        return io.BytesIO(z.read("xl/vbaProject.bin"))
+
+
+def test_vba_project_is_marked_for_recompilation():
+    streams = ovba.read_streams(_vba_of(XLAM))
+    assert streams[("VBA", "_VBA_PROJECT")][:4] == b"\xcc\x61\xff\xff"
+    records = ovba.parse_dir(ovba.decompress(streams[("VBA", "dir")]))
+    offsets = {m.name: m.offset for m in ovba.modules(records)}
+    assert offsets["RibbonMyAddin"] == 0 and offsets["xlwings"] == 0
+    assert ovba.project_name(records) == "Nianbao"
+
+
+def test_config_sheet_is_prefilled():
+    with zipfile.ZipFile(XLAM) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        book = z.read("xl/workbook.xml").decode()
+    assert 'name="nianbao.conf"' in book
+    for value in addin_build.CONFIG.values():
+        assert f"<t>{value}</t>" in sheet
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_compression_round_trips_through_oletools(seed):
+    rng = random.Random(seed)
+    words = ["Sub ", "End Sub\r\n", "RunPython ", '"import x"', "Dim i As Long\r\n", "' comment\r\n"]
+    text = "".join(rng.choice(words) for _ in range(rng.randint(0, 3000)))
+    data = text.encode("ascii") + bytes(rng.randrange(256) for _ in range(rng.randint(0, 5000)))
+    assert bytes(decompress_stream(bytearray(ovba.compress(data)))) == data
+
+
+def test_compound_file_writer_round_trips_through_olefile():
+    streams = {("A",): b"x" * 10, ("VBA", "dir"): b"y" * 5000, ("VBA", "Module1"): bytes(range(256)) * 40,
+               ("VBA", "_VBA_PROJECT"): b"\xcc\x61\xff\xff\x00\x01\x00", ("PROJECTwm",): b"",
+               **{("S", f"stream{i:02d}"): bytes([i]) * (i * 70) for i in range(30)}}
+    data = cfb.build(streams)
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        got = {tuple(p): ole.openstream(p).read() for p in ole.listdir(streams=True, storages=False)}
+    assert got == streams
