@@ -113,8 +113,9 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _lines(text: str, width: float) -> int:
-    usable = max(width - 2.5, 1.0)  # cell padding and label indent
+def _lines(text: str, width: float, padding: float = 1.0) -> int:
+    """Wrapped lines ``text`` takes in a cell ``width`` units wide (``padding`` lost to margins and indent)."""
+    usable = max(width - padding, 1.0)
     return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
 
 
@@ -282,7 +283,7 @@ def _column_widths(table: Table) -> list[float]:
     for cell in grid.cells:
         if cell.colspan != 1 or not cell.text:
             continue
-        cap = 40.0 if cell.col < label_cols else 14.0
+        cap = 40.0 if cell.col < label_cols else 16.0
         widths[cell.col] = max(widths[cell.col], min(cap, text_width(cell.text) + 2.0))
     if table.layout == "blocks":  # value columns share the block headers: make them even
         value = max(widths[1:])
@@ -298,7 +299,8 @@ def _row_heights(table: Table, widths: list[float]) -> dict[int, float]:
         if cell.rowspan != 1 or not cell.text:
             continue
         width = sum(widths[cell.col:cell.col + cell.colspan])
-        heights[cell.row] = max(heights[cell.row], _lines(cell.text, width) * LINE_HEIGHT + 6)
+        padding = 3.0 if cell.role == "label" else 1.0
+        heights[cell.row] = max(heights[cell.row], _lines(cell.text, width, padding) * LINE_HEIGHT + 6)
     for cell in grid.cells:  # a tall merged cell (the 表三 corner) spreads over its rows
         if cell.rowspan > 1 and cell.text:
             width = sum(widths[cell.col:cell.col + cell.colspan])

@@ -211,6 +211,10 @@ def test_not_a_zip_and_truncated_zip(tmp_path, filled21):
     cut.write_bytes(data[: len(data) // 2])
     with pytest.raises(InputError, match="cut.xlsx"):
         read_workbook(cut)
+    encrypted = tmp_path / "encrypted.xlsx"
+    encrypted.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
+    with pytest.raises(InputError, match="打开密码"):
+        read_workbook(encrypted)
     docx_like = tmp_path / "doc.xlsx"
     with zipfile.ZipFile(docx_like, "w") as z:
         z.writestr("word/document.xml", "<w/>")
