@@ -202,3 +202,11 @@ def test_nbsp_and_ideographic_spaces(tmp_path):
     text = render_text(r, "rows").replace("规章 |", "规\u3000章\xa0|").replace("行政处罚 |", "行政\xa0处罚 |")
     got = imp(tmp_path, text)
     assert lost(r, got) == []
+
+
+def test_2019_single_other_row_inside_a_2021_table_is_reported(tmp_path):
+    r = src("2021")
+    text = render_text(r, "rows", extra_rows={"t3": (26, ["", "（六）其他处理", "1", "0", "0", "0", "0", "0", "1"])})
+    got = imp(tmp_path, text)
+    assert lost(r, got) == []
+    assert "I003" in rules(got) and "其他处理" in got.problems[0].message

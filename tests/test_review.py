@@ -153,3 +153,11 @@ def test_iter_paths_is_lazy_and_recursive(batch):
     it = iter_paths([batch])
     assert next(it).name == "a.json"  # a generator: folders are walked as they are read
     assert "logo.png" not in {p.name for p in iter_paths([batch])}
+
+
+def test_output_inside_the_reviewed_folder_is_not_reviewed(batch):
+    out = batch / "review.json"
+    main(["review", str(batch), "-o", str(out), "--jobs", "1"])
+    main(["review", str(batch), "-o", str(out), "--jobs", "1", "--force"])
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert "review.json" not in {Path(r["file"]).name for r in doc["reports"]}

@@ -29,6 +29,17 @@ def add_arguments(p) -> None:
     p.add_argument("--format", dest="show", choices=["text", "json"], default="text", help="识别结果的显示格式")
 
 
+def numbers_as_numbers(report):
+    """The report with every readable number stored as a number, not as the text it was
+    published as — so that the template's totals (=SUM) count it. Text, “/” and blanks
+    stay as they are."""
+    from dataclasses import replace
+
+    cells = {k: (replace(c, raw=c.value, note=None) if c.is_number and isinstance(c.raw, str) else c)
+             for k, c in report.cells.items()}
+    return replace(report, cells=cells)
+
+
 def write_report(report, out: Path, force: bool) -> list[str]:
     """Write ``report`` as report JSON or as a filled workbook, atomically; returns the
     writer's Chinese notes (e.g. a published total that differs from its parts)."""
@@ -42,7 +53,7 @@ def write_report(report, out: Path, force: bool) -> list[str]:
             from ..writers.workbook import write_workbook
         except ImportError:
             raise InputError("本安装尚不能写出工作簿（缺少 addin.writers.workbook），请改为输出 .json") from None
-        return list(write_workbook(report, out, force=force) or [])
+        return list(write_workbook(numbers_as_numbers(report), out, force=force) or [])
     else:
         raise InputError(f"无法识别的输出类型“{suffix or '无扩展名'}”：{out}。请用 .xlsx 或 .json。")
 

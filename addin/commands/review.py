@@ -54,7 +54,7 @@ def run(args) -> int:
         check_target(Path(args.output), args.force)
     progress = args.progress or sys.stderr.isatty()
     rows = review(args.paths, prev_file=args.prev, prev_dir=args.prev_dir, overlay=args.rules, jobs=args.jobs,
-                  progress=progress)
+                  progress=progress, exclude=[args.output] if args.output else [])
     if not rows:
         raise InputError("没有找到可审核的报告文件（.xlsx、.json、.txt、.html、.docx）")
     if writer is not None:

@@ -15,6 +15,9 @@ clearly names the table figure. The patterns (all in this module, all tested):
 * numbers: Arabic (``1,234``), full-width (``１２``), Chinese (``十二``, ``一百零五``,
   ``两``); units 件 (applications, cases, documents), 万元/元 (fees), ``%``.
 * **approximate figures are not compared**: ``20余件``, ``约``, ``近``, ``多``.
+* 收到/受理/办结/答复 are compared only when the clause speaks of 申请 (答复 only in a
+  sentence about 申请) and not of other matters (建议, 提案, 咨询, 来信, 热线 …); the gap
+  must not name another figure (“办结上年结转申请2件” is not the 办结 total).
 * **another year or a comparison** in the clause (上年 except 上年结转, 去年, 同比, 较,
   比上年, 累计) — not compared.
 * 行政复议 / 行政诉讼 figures are compared only in a sentence that speaks of
@@ -57,6 +60,8 @@ QUOTE_CHARS = 90
 PROSE_SECTIONS = ("s1", "s2", "s3", "s4", "s5", "s6")
 
 _BLOCK = re.compile(r"上年(?!度?结转)|上一年|去年|同比|较|比上|累计|网上|网络|当面|信函|传真|邮件|邮寄|电话")
+#: Other things an agency receives and answers (proposals, letters, hotline calls …).
+_OTHER_MATTERS = re.compile(r"建议|提案|议案|咨询|留言|来信|信件|诉求|热线|投诉|信访|12345")
 _OUTCOME_WORDS = re.compile(r"维持|纠正|其他|尚未|审结|结果|直接|复议后|机关")
 _GAP = r"[^\d，,。；;！？!?：:、（）()零〇一二两三四五六七八九十百千万%]"
 _APPROX_BEFORE = re.compile(r"(约|近|将近|接近|超过|逾)$")
@@ -143,21 +148,25 @@ class Figure:
     what: str
     keys: tuple[str, ...]
     pattern: re.Pattern
-    need: str = ""  # the matched text must contain this (e.g. 申请)
+    need: str = ""  # the clause must contain this (e.g. 申请)
     context: str = ""  # the sentence must contain this, unless the section is ``context_section``
     context_section: str = ""
     unit_scale: dict | None = None  # unit → multiplier into the cell's unit
+    gap_exclude: str = ""  # the gap must not contain these (another figure's words)
 
     def find(self, section: str, sentence: str) -> Iterator[Stated]:
         if self.context and self.context not in sentence and section != self.context_section:
             return
         for m in self.pattern.finditer(sentence):
             gap = m.groupdict().get("gap") or ""
-            if self.need and self.need not in m.group(0):
+            clause = _clause_around(sentence, m.start(), m.end())
+            if self.need and self.need not in clause:
                 continue
-            if _BLOCK.search(_clause_around(sentence, m.start(), m.end())):
+            if _BLOCK.search(clause) or (self.family == "applications" and _OTHER_MATTERS.search(clause)):
                 continue
             if self.family == "reviews" and _OUTCOME_WORDS.search(gap):
+                continue
+            if self.gap_exclude and re.search(self.gap_exclude, gap):
                 continue
             value = parse_number(m.group("num"))
             if value is None:
@@ -188,11 +197,12 @@ def _figures(fmt_key: str) -> tuple[Figure, ...]:
     # 表三: received, carried over, answered, carried forward
     out += [
         Figure("applications", "本年新收申请", ("t3.new.total",),
-               re.compile(rf"(?:新收|收到|接收|受理){gap(14)}{_num()}"), need="申请"),
+               re.compile(rf"(?:新收|收到|接收|受理){gap(14)}{_num()}"), need="申请", gap_exclude="结转"),
         Figure("applications", "上年结转申请", ("t3.carried.total",),
-               re.compile(rf"上年度?结转{gap(12)}{_num()}")),
+               re.compile(rf"上年度?结转{gap(12)}{_num()}"), gap_exclude="下一?年|办结|答复"),
         Figure("applications", "办结（办理结果总计）", ("t3.total.total",),
-               re.compile(rf"(?:办结|答复|办理完结|办理完毕){gap(10)}{_num()}")),
+               re.compile(rf"(?:办结|答复|办理完结|办理完毕){gap(10)}{_num()}"), gap_exclude="结转|新收|收到",
+               context="申请"),
         Figure("applications", "结转下年度继续办理", ("t3.forward.total",),
                re.compile(rf"(?:结转|转入)(?:至|到)?下一?年度?{gap(10)}{_num()}")),
     ]

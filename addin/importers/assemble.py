@@ -121,7 +121,8 @@ class _Reader:
                 self.orphans.append((i, vals))
                 i = max(j, i + 1)
                 continue
-            if label is None and len(norm(t.text)) <= SHORT_LABEL and not section_heading(t.text):
+            if (label is None or label.kind == "group") and len(norm(t.text)) <= SHORT_LABEL \
+                    and not section_heading(t.text):
                 nxt = toks[i + 1] if i + 1 < end else None
                 if nxt is not None and not nxt.brk and not nxt.empty and value_state(nxt.text) == "number":
                     other = self._other_format_row(t.text)

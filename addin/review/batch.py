@@ -274,9 +274,12 @@ def warm_up(overlay: str | None = None) -> None:
 
 
 def review(paths: Iterable[str | Path], *, prev_file: str | None = None, prev_dir: str | None = None,
-           overlay: str | None = None, jobs: int | None = None, progress: bool = False) -> list[Row]:
-    """Review every report under ``paths``; one :class:`Row` per file, in path order."""
-    files = [str(p) for p in iter_paths(paths)]
+           overlay: str | None = None, jobs: int | None = None, progress: bool = False,
+           exclude: Iterable[str | Path] = ()) -> list[Row]:
+    """Review every report under ``paths``; one :class:`Row` per file, in path order.
+    ``exclude``: files not to review (the review's own output, when it lies in the folder)."""
+    skip = {Path(p).resolve() for p in exclude}
+    files = [str(p) for p in iter_paths(paths) if not skip or p.resolve() not in skip]
     warm_up(overlay)
     index = prev_index(prev_dir, jobs) if prev_dir else None
     bar = Progress(len(files), progress)
