@@ -107,6 +107,11 @@ def test_parts_lists_partial_and_other_units():
     assert pl.total == 12 and pl.parts == [5, 7]
 
 
+def test_received_named_before_the_verb():
+    [f] = prose("依申请公开受理15件。")
+    assert f.rule == "P001" and f.actual == 15 and f.expected == 13
+
+
 def test_chinese_numerals_and_full_width_digits():
     [f] = prose("本年新收政府信息公开申请十二件。")
     assert f.rule == "P001" and f.actual == 12 and f.expected == 13
@@ -146,6 +151,10 @@ def test_quiet_on_approximate_other_year_and_channel_figures():
         "累计收到政府信息公开申请200件。",
         "全年开展业务培训2次，制定内部规章制度3件。",
         "本年新收政府信息公开申请13件（较上年的9件增加4件）。",
+        "本年度办结上年结转申请2件。",  # 2 of the 14 answered: not the 办结 total
+        "收到上年结转的申请2件。",
+        "全年公开各类建议提案答复12件，依申请公开受理13件。",  # proposals answered: not applications
+        "受理群众咨询20件。",
     ]:
         assert prose(sentence) == [], sentence
 
