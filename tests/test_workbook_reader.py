@@ -18,7 +18,7 @@ from addin.readers import read_report
 from addin.readers import workbook as workbook_reader
 from addin.readers.workbook import read_workbook
 from addin.validate import exit_code, validate
-from addin.values import EMPTY, INVALID, NUMBER
+from addin.values import EMPTY, INVALID, NUMBER, parse_value
 from addin.writers.workbook import write_workbook
 
 
@@ -349,3 +349,30 @@ def test_format_cell_changed_to_other_format_gives_w003(filled21):
 def test_workbook_rules_quiet_on_a_clean_workbook(filled, rule_id):
     _, path = filled
     assert rule_id not in rules_of(read_workbook(path))
+
+
+def test_writer_keeps_text_as_text_and_never_writes_formulas(tmp_path):
+    report = example_report("2021")
+    report.agency = "=HYPERLINK(\"http://example.invalid\")"
+    report.sections["s6"] = "第一行\n第二行\x07"
+    report.cells["t3.denied_law.other"] = parse_value("=1+1")
+    path = tmp_path / "text.xlsx"
+    write_workbook(report, path)
+    wb = openpyxl.load_workbook(path)
+    assert wb["基本信息"]["B5"].data_type == "s" and wb["基本信息"]["B5"].value.startswith("=HYPERLINK")
+    back = read_workbook(path)
+    assert back.agency == report.agency
+    assert back.sections["s6"] == "第一行\n第二行"  # a control character Excel cannot store is dropped
+    assert back.cell("t3.denied_law.other").raw == "=1+1"
+
+
+def test_writer_notes_totals_it_cannot_keep(tmp_path):
+    report = example_report("2019")
+    report.cells["t3.new.total"] = parse_value("/")
+    report.extra["t3.other_misc.natural"] = 1
+    notes = write_workbook(report, tmp_path / "n.xlsx")
+    assert any("“/”" in n and "公式" in n for n in notes)
+    assert any("t3.other_misc.natural" in n and "未写入" in n for n in notes)
+    assert write_workbook(example_report("2019"), tmp_path / "clean.xlsx") == []
+    with pytest.raises(InputError, match="已存在"):
+        write_workbook(report, tmp_path / "n.xlsx")
