@@ -28,46 +28,60 @@ def summary_values(r: Row) -> list:
 
 
 def write_xlsx(rows: list[Row], path: str | Path, force: bool = False) -> None:
+    """The review workbook, written in openpyxl's streaming mode (thousands of reports)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "审核汇总"
-    ws.append(SUMMARY_HEADERS)
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
     fills = {"有错误": PatternFill("solid", fgColor="F8CBAD"), "无法读取": PatternFill("solid", fgColor="D9D9D9"),
              "有警告": PatternFill("solid", fgColor="FFE699")}
-    for r in rows:
-        ws.append([_safe(v) for v in summary_values(r)])
-        fill = fills.get(r.status)
-        if fill is not None:
-            ws.cell(ws.max_row, 5).fill = fill
-    for i, width in enumerate((40, 28, 8, 14, 10, 7, 7, 7, 80, 30, 40), start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEADERS))}{max(ws.max_row, 2)}"
+    wrap = Alignment(wrap_text=True, vertical="top")
 
-    ds = wb.create_sheet("问题明细")
-    ds.append(DETAIL_HEADERS)
+    def header(ws, names):
+        out = []
+        for n in names:
+            c = WriteOnlyCell(ws, value=n)
+            c.font = bold
+            out.append(c)
+        ws.append(out)
+
+    def sheet(title, names, widths, n_rows):
+        ws = wb.create_sheet(title)
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(n_rows + 1, 2)}"
+        header(ws, names)
+        return ws
+
+    ws = sheet("审核汇总", SUMMARY_HEADERS, (40, 28, 8, 14, 10, 7, 7, 7, 80, 30, 40), len(rows))
+    for r in rows:
+        values = [_safe(v) for v in summary_values(r)]
+        status = WriteOnlyCell(ws, value=values[4])
+        if r.status in fills:
+            status.fill = fills[r.status]
+        ws.append(values[:4] + [status] + values[5:])
+
+    n_details = sum(len(r.findings) + len(r.notes) + (1 if r.problem else 0) for r in rows)
+    ds = sheet("问题明细", DETAIL_HEADERS, (40, 28, 8, 8, 8, 16, 100), n_details)
+
+    def detail(*values):
+        vals = [_safe(v) for v in values]
+        msg = WriteOnlyCell(ds, value=vals[-1])
+        msg.alignment = wrap
+        ds.append(vals[:-1] + [msg])
+
     for r in rows:
         if r.problem:
-            ds.append([_safe(v) for v in (r.file, r.agency, r.year, "—", "无法读取", "", r.problem)])
+            detail(r.file, r.agency, r.year, "—", "无法读取", "", r.problem)
         for f in r.findings:
-            ds.append([_safe(v) for v in (r.file, r.agency, r.year, f["rule"], _SEVERITY.get(f["severity"], f["severity"]),
-                                          f["location"], f["message"])])
+            detail(r.file, r.agency, r.year, f["rule"], _SEVERITY.get(f["severity"], f["severity"]), f["location"],
+                   f["message"])
         for note in r.notes:
-            ds.append([_safe(v) for v in (r.file, r.agency, r.year, "—", "备注", "", note)])
-    for i, width in enumerate((40, 28, 8, 8, 8, 16, 100), start=1):
-        ds.column_dimensions[get_column_letter(i)].width = width
-    for c in ds[1]:
-        c.font = Font(bold=True)
-    for row in ds.iter_rows(min_row=2, min_col=7, max_col=7):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    ds.freeze_panes = "A2"
-    ds.auto_filter.ref = f"A1:{get_column_letter(len(DETAIL_HEADERS))}{max(ds.max_row, 2)}"
+            detail(r.file, r.agency, r.year, "—", "备注", "", note)
     with atomic_output(path, force) as tmp:
         wb.save(tmp)
 
