@@ -53,14 +53,15 @@ GUIDE_SHEET = "填写说明"
 #: Header row of the 校验结果 sheet.
 FINDINGS_HEADER = ("级别", "消息", "位置", "规则", "说明")
 
-#: 基本信息 inputs: report field → (label, input prompt).
-INFO_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("format", "报告格式", "2021 年度及以后的报告用“2021”格式，2019、2020 年度用“2019”格式。"),
-    ("year", "报告年度", "填写报告所属年度，例如 2025（不是发布年份）。"),
-    ("agency", "机关名称", "填写机关全称，例如 某某市某某区某某局。"),
-    ("contact.address", "联系地址", "政府信息公开工作机构的通讯地址。"),
-    ("contact.postcode", "邮政编码", "6 位数字。"),
-    ("contact.phone", "联系电话", "含区号，例如 010-12345678。"),
+#: 基本信息 inputs: (report field, label, input prompt, number format). Text format ("@")
+#: keeps 邮政编码 and 联系电话 leading zeros and the format key a text.
+INFO_FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    ("format", "报告格式", "2021 年度及以后的报告用“2021”格式，2019、2020 年度用“2019”格式。", "@"),
+    ("year", "报告年度", "填写报告所属年度，例如 2025（不是发布年份）。", "0"),
+    ("agency", "机关名称", "填写机关全称，例如 某某市某某区某某局。", "General"),
+    ("contact.address", "联系地址", "政府信息公开工作机构的通讯地址。", "General"),
+    ("contact.postcode", "邮政编码", "6 位数字。", "@"),
+    ("contact.phone", "联系电话", "含区号，例如 010-12345678。", "@"),
 )
 STATUS_LABEL = "校验状态"
 
@@ -177,17 +178,15 @@ def _info_sheet(wb: Workbook, fmt: Format) -> None:
     ws["A2"].font = NOTE_FONT
     _merge(ws, 2, 1, 2, 4)
     row = 3
-    for field, label, prompt in INFO_FIELDS:
+    for field, label, prompt, number_format in INFO_FIELDS:
         _info_row(wb, ws, row, label, META_NAMES[field])
+        ws.cell(row, 2).number_format = number_format
+        if field == "format":
+            ws.cell(row, 2).value = fmt.key
         dv = _info_validation(field, label, prompt)
         ws.add_data_validation(dv)
         dv.add(ws.cell(row, 2).coordinate)
         row += 1
-    ws.cell(3, 2).value = fmt.key
-    ws.cell(3, 2).number_format = "@"
-    ws.cell(4, 2).number_format = "0"
-    for r in (7, 8):  # 邮政编码、联系电话 keep leading zeros
-        ws.cell(r, 2).number_format = "@"
     row += 1
     _info_row(wb, ws, row, STATUS_LABEL, STATUS_NAME)
     ws.cell(row, 2).alignment = LEFT

@@ -21,6 +21,7 @@ from ..formats import FORMATS
 from ..layout import template_locations
 from ..model import CONTACT_FIELDS, SECTION_KEYS, Report
 from ..readers.cells import META_NAMES
+from ..readers.workbook import parse_reference
 from ..ruleset import computed_cells
 from ..template import build_template, save_workbook
 from ..values import EMPTY, NUMBER, format_number
@@ -47,9 +48,9 @@ def _cell_at(wb, location: str):
 
 
 def _meta_cell(wb, field: str):
-    dest = wb.defined_names[META_NAMES[field]].attr_text
-    sheet, coord = dest.rsplit("!", 1)
-    return wb[sheet.strip("'")].cell(*coordinate_to_tuple(coord.replace("$", "")))
+    """The template's cell for a 基本信息 or 正文 field, found by its defined name."""
+    sheet, coord = parse_reference(wb.defined_names[META_NAMES[field]].attr_text)
+    return wb[sheet][coord]
 
 
 def _excel_sum(report: Report, parts: list[str], computed: dict[str, list[str]]) -> int | Decimal:
