@@ -195,7 +195,7 @@ def _cell_margins(tbl, mm: float) -> None:
         el.set(qn("w:w"), str(int(Mm(mm if side in ("left", "right") else 0.4).twips)))
         el.set(qn("w:type"), "dxa")
         mar.append(el)
-    tblPr.append(mar)
+    tblPr.insert_element_before(mar, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
 def _row_flags(row, header: bool) -> None:
@@ -228,10 +228,7 @@ def add_table(doc, document: Document, table: Table):
     tbl = doc.add_table(rows=grid.rows, cols=grid.cols)
     tbl.style = doc.styles["Table Grid"]
     tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
-    tbl.autofit = False
-    tblLayout = OxmlElement("w:tblLayout")
-    tblLayout.set(qn("w:type"), "fixed")
-    tbl._tbl.tblPr.append(tblLayout)
+    tbl.autofit = False  # w:tblLayout fixed: the widths below are kept
     _cell_margins(tbl, 0.8 if table.layout != "flat" else 0.4)
     widths = [Mm(w) for w in _column_widths(table, grid.cols)]
     for i, w in enumerate(widths):
