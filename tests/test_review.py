@@ -115,7 +115,8 @@ def test_duplicates_are_flagged(tmp_path):
     assert rows["other.json"].notes == []
 
 
-def test_prev_dir_matches_by_agency_name(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_prev_dir_matches_by_agency_name(tmp_path, jobs):
     last, this = tmp_path / "2022", tmp_path / "2023"
     last.mkdir()
     this.mkdir()
@@ -128,7 +129,7 @@ def test_prev_dir_matches_by_agency_name(tmp_path):
     dump(Report.from_values("2021", v, year=2023, agency="示例县甲局"), this / "jia.json")
     dump(Report.from_values("2021", v, year=2023, agency="示例县乙局"), this / "yi.json")
     dump(Report.from_values("2021", v, year=2023, agency="示例县丙局"), this / "bing.json")
-    rows = {Path(x.file).name: x for x in review([this], prev_dir=str(last), jobs=1)}
+    rows = {Path(x.file).name: x for x in review([this], prev_dir=str(last), jobs=jobs)}
     x001 = lambda r: [f for f in r.findings if f["rule"] == "X001"]  # noqa: E731
     assert rows["yi.json"].prev.endswith("yi.json") and x001(rows["yi.json"])
     assert rows["jia.json"].prev.endswith("jia.json") and not x001(rows["jia.json"])

@@ -134,8 +134,17 @@ def review_one(path: str, prev_index: dict | None = None, prev_file: str | None 
     return row
 
 
-def _review_chunk(paths: list[str], prev_index, prev_file, overlay) -> list[Row]:
-    return [review_one(p, prev_index, prev_file, overlay) for p in paths]
+#: Last year's index in a worker process, set once per worker by :func:`_set_shared`.
+_SHARED: dict = {}
+
+
+def _set_shared(prev_index) -> None:
+    _SHARED["prev_index"] = prev_index
+
+
+def _review_chunk(paths: list[str], prev_file, overlay) -> list[Row]:
+    index = _SHARED.get("prev_index")
+    return [review_one(p, index, prev_file, overlay) for p in paths]
 
 
 def _identify(path: str) -> tuple[str, str, int | None]:
@@ -178,19 +187,21 @@ def _chunks(items: Iterable, n: int) -> Iterator[list]:
 
 
 def run_parallel(func: Callable, items: list, args: tuple = (), jobs: int | None = None,
-                 progress: Callable[[int], None] | None = None) -> list:
+                 progress: Callable[[int], None] | None = None, shared=None) -> list:
     """``func(chunk, *args)`` over chunks of ``items`` on all cores, a bounded number of
-    chunks in flight; results flattened in the order of ``items``."""
+    chunks in flight; results flattened in the order of ``items``. ``shared`` is handed
+    to every worker once (:func:`_set_shared`), not with every chunk."""
     jobs = jobs or os.cpu_count() or 1
     chunks = list(_chunks(items, CHUNK))
     results: dict[int, list] = {}
+    _set_shared(shared)
     if jobs <= 1 or len(items) <= 2:
         for i, chunk in enumerate(chunks):
             results[i] = func(chunk, *args)
             if progress:
                 progress(len(chunk))
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_set_shared, initargs=(shared,)) as pool:
             pending = {}
             it = iter(enumerate(chunks))
             for i, chunk in it:
@@ -284,7 +295,7 @@ def review(paths: Iterable[str | Path], *, prev_file: str | None = None, prev_di
     index = prev_index(prev_dir, jobs) if prev_dir else None
     bar = Progress(len(files), progress)
     try:
-        rows = run_parallel(_review_chunk, files, (index, prev_file, overlay), jobs, bar)
+        rows = run_parallel(_review_chunk, files, (prev_file, overlay), jobs, bar, shared=index)
     finally:
         bar.close()
     flag_duplicates(rows)
