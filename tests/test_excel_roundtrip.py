@@ -174,3 +174,31 @@ def test_input_file_is_never_touched_by_file_mode(tmp_path):
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
     assert main(["mark", str(path), "-o", str(path), "--force"]) == 1
     assert result_rows(openpyxl.load_workbook(path))
+
+
+def test_export_report_writes_the_document_next_to_the_workbook(tmp_path):
+    import xlwings as xw
+
+    from addin.excel import desktop
+
+    path = make_workbook(tmp_path / "年报.xlsx", "2021", broken=False)
+    (tmp_path / "calc").mkdir()
+    values, _ = values_workbook(path, tmp_path / "calc", recalc=True)
+
+    def press(name):
+        # The desktop engine knows the workbook's full path; the payload's name carries it here.
+        book = xw.Book(json=book_json(values, name=name))
+        try:
+            desktop.run_on(book, "export_report")  # what the add-in's 导出报告 button runs
+            return book.json()["actions"]
+        finally:
+            book.close()
+
+    actions = press(str(path))
+    assert [a["func"] for a in actions] == ["alert"]
+    assert actions[0]["args"][3] == "info" and "已导出" in actions[0]["args"][0]
+    for suffix in ("年报.docx", "年报.html", "年报.json", "校验结果.json"):
+        assert (tmp_path / f"年报-{suffix}").stat().st_size > 100
+    # Without a saved file (a new workbook) the filer is told to save first.
+    actions = press("工作簿1")
+    assert [a["func"] for a in actions] == ["alert"] and "保存" in actions[0]["args"][0]

@@ -227,8 +227,8 @@ def export_folder(book) -> Path:
 
 
 def export_files(report, findings, folder: Path, stem: str) -> list[Path]:
-    """Write the report next to the workbook: the document if the document package is
-    installed, and always the report JSON and the findings JSON. Returns the paths."""
+    """Write the report next to the workbook: the document (.docx, .html), the report
+    JSON and the findings JSON. Returns the paths."""
     from ..writers.atomic import write_bytes_atomic
 
     out = []
@@ -244,17 +244,14 @@ def export_files(report, findings, folder: Path, stem: str) -> list[Path]:
 
 
 def _export_document(report, folder: Path, stem: str) -> list[Path]:
-    """The Word report through ``addin.document`` when that package provides it."""
-    try:
-        from .. import document
-    except ImportError:
-        return []
-    writer = getattr(document, "write_docx", None)
-    if writer is None:
-        return []
-    target = folder / f"{stem}-年报.docx"
-    writer(report, target, force=True)
-    return [target]
+    """The report document (Word and web page), as ``nianbao export`` writes it."""
+    from ..document.docx_writer import write_docx
+    from ..document.html_writer import write_html
+    from ..document.narrative import build_document, generated_sections
+
+    document = build_document(report, None, generated_sections(report, None))
+    return [write_docx(document, folder / f"{stem}-年报.docx", force=True),
+            write_html(document, folder / f"{stem}-年报.html", force=True)]
 
 
 @macro
