@@ -146,3 +146,21 @@ def test_demo_default_folder_is_current(tmp_path):
     r = nianbao("demo", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "示例年报-2021.xlsx").is_file()
+
+
+@pytest.mark.parametrize("fmt", ["2019", "2021"])
+def test_prev_prefills_what_the_cross_year_rule_requires(fmt):
+    from addin.commands.new import carry_over_pairs
+    from addin.formats import load_format
+
+    columns = [c.key for c in load_format(fmt).table("t3").columns if c.key != "total"]
+    assert carry_over_pairs(fmt) == [(f"t3.carried.{c}", f"t3.forward.{c}") for c in columns]
+
+
+def test_prefilled_workbook_passes_the_cross_year_check(tmp_path):
+    prev = write_json(tmp_path / "last.json", example_report("2021", year=2024).to_json())
+    out = tmp_path / "new.xlsx"
+    assert main(["new", "--year", "2025", "--prev", str(prev), "-o", str(out)]) == 0
+    r = nianbao("validate", "--prev", str(prev), "--format", "json", str(out))
+    rules = {f["rule"] for f in json.loads(r.stdout)["findings"]}
+    assert "X001" not in rules and "V004" in rules

@@ -3,25 +3,23 @@ report, with last year's carry-over brought forward."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError
-from ..formats import FORMATS, format_for_year, load_format
+from ..formats import FORMATS, format_for_year
 from ..model import Report
 from ..readers import read_report
-from ..values import NUMBER, format_number
+from ..ruleset import builtin_rules, compile_rule, computed_cells
+from ..values import NUMBER, format_number, parse_value
 from ..writers.workbook import write_workbook
 
 DESCRIPTION = (
     "由模板新建年报工作簿。\n"
     "  空白：nianbao new --year 2025 --agency 某某局 -o 2025年报.xlsx（格式按年度自动选择）\n"
     "  由报告 JSON 填好：nianbao new --from 报告.json -o 年报.xlsx\n"
-    "  带上年结转：加 --prev 上年年报.xlsx，把上年表三“四、结转下年度继续办理”填入今年“二、上年结转”。"
+    "  带上年结转：加 --prev 上年年报.xlsx，按跨年度规则（nianbao rule X001）由上年报告预填“上年结转”等应与上年相符的单元格。"
 )
-
-#: 表三: this year's 二、上年结转 row comes from last year's 四、结转下年度继续办理 row.
-CARRIED_ROW, FORWARD_ROW = "carried", "forward"
-
 
 def add_arguments(p) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="要生成的工作簿")
@@ -53,26 +51,45 @@ def _base_report(args) -> Report:
     return report
 
 
-def carry_over(report: Report, prev: Report) -> list[tuple[str, object]]:
-    """Copy last year's 表三 结转下年度 into this year's 上年结转, column by column.
+def carry_over_pairs(fmt_key: str) -> list[tuple[str, str]]:
+    """``[(this year's key, last year's key)]`` that a cross-year rule says must be equal,
+    e.g. X001 ``t3.carried.{col} == prev.t3.forward.{col}``: what ``--prev`` can pre-fill.
+    Totals are left out: the template computes them."""
+    computed = computed_cells(fmt_key)
+    pairs = []
+    for rule in builtin_rules().for_format(fmt_key):
+        for check in compile_rule(rule, fmt_key):
+            node = check.assertion
+            if node[0] != "cmp" or node[1] != "==" or node[2][0] != "ref" or node[3][0] != "ref":
+                continue
+            here, there = node[2][1], node[3][1]
+            if here.startswith("prev."):
+                here, there = there, here
+            if there.startswith("prev.") and not here.startswith("prev.") and here not in computed:
+                pairs.append((here, there[len("prev."):]))
+    return pairs
 
-    Only columns whose value last year was a number are copied; computed totals keep
-    their formula. Returns ``[(column label, value)]`` of what was filled.
-    """
-    from ..ruleset import computed_cells
-    from ..values import parse_value
 
-    t3 = report.spec.table("t3")
-    computed = computed_cells(report.spec.key)
+def carry_over(report: Report, prev: Report) -> list[tuple[str, int | Decimal]]:
+    """Fill this year's cells from last year's report where a cross-year rule says they
+    are equal and last year's cell holds a number. Returns ``[(key, value)]`` filled."""
     filled = []
-    for column in t3.columns:
-        src, dst = f"t3.{FORWARD_ROW}.{column.key}", f"t3.{CARRIED_ROW}.{column.key}"
-        cell = prev.cells.get(src)
-        if dst in computed or cell is None or cell.state != NUMBER or dst not in report.spec.cells:
+    for key, prev_key in carry_over_pairs(report.spec.key):
+        cell = prev.cells.get(prev_key)
+        if key not in report.spec.cells or cell is None or cell.state != NUMBER:
             continue
-        report.cells[dst] = parse_value(cell.value, column.kind)
-        filled.append((column.short, cell.value))
+        report.cells[key] = parse_value(cell.value, report.spec.cells[key].kind)
+        filled.append((key, cell.value))
     return filled
+
+
+def describe_filled(report: Report, filled: list[tuple[str, int | Decimal]]) -> list[str]:
+    """One line per table row: 表三“上年结转”行：自然人 2、商业企业 0…"""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for key, value in filled:
+        cs = report.spec.cells[key]
+        rows.setdefault((cs.table.number, cs.row.short), []).append(f"{cs.column.short} {format_number(value)}")
+    return [f"表{number}“{row}”行：{'、'.join(items)}" for (number, row), items in rows.items()]
 
 
 def run(args) -> int:
@@ -82,12 +99,12 @@ def run(args) -> int:
         if prev.year and report.year and prev.year != report.year - 1:
             print(f"注意：{args.prev} 是 {prev.year} 年度的报告，不是 {report.year - 1} 年度。")
         filled = carry_over(report, prev)
-        row = load_format(report.spec.key).table("t3").row(CARRIED_ROW).label
         if filled:
-            parts = "、".join(f"{label} {format_number(v)}" for label, v in filled)
-            print(f"已由上年报告 {args.prev} 填入表三“{row}”：{parts}")
+            print(f"已由上年报告 {args.prev} 预填：")
+            for line in describe_filled(report, filled):
+                print(f"  {line}")
         else:
-            print(f"上年报告 {args.prev} 中没有可用的“结转下年度继续办理”数字，表三“{row}”未填写。")
+            print(f"上年报告 {args.prev} 中没有可用于预填的数字（见 nianbao rule X001），未预填。")
     notes = write_workbook(report, Path(args.output), force=args.force)
     for note in notes:
         print(f"注意：{note}")
