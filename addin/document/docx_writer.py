@@ -37,6 +37,7 @@ from docx.table import _Cell
 from ..formats import Table
 from ..writers.atomic import atomic_output
 from .narrative import TITLE_SUFFIX, Document, clean_text
+from .tables import column_shares, is_leaf_label
 
 #: Fonts (East-Asian name, Latin fallback) of each part of the document.
 TITLE_FONT = ("方正小标宋简体", "Times New Roman")
@@ -175,18 +176,6 @@ def _page_number(footer, align) -> None:
         set_font(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
 
 
-def _column_widths(table: Table, cols: int) -> list[float]:
-    """Column widths in mm across the type area: label columns wide, value columns even."""
-    if table.layout == "blocks":
-        label = 52.0
-        return [label] + [(TEXT_WIDTH_MM - label) / (cols - 1)] * (cols - 1)
-    if table.layout == "matrix":
-        labels = [12.0, 28.0, 34.0][: table.label_columns]
-        rest = (TEXT_WIDTH_MM - sum(labels)) / (cols - len(labels))
-        return labels + [rest] * (cols - len(labels))
-    return [TEXT_WIDTH_MM / cols] * cols
-
-
 def _cell_margins(tbl, mm: float) -> None:
     tblPr = tbl._tbl.tblPr
     mar = OxmlElement("w:tblCellMar")
@@ -230,7 +219,7 @@ def add_table(doc, document: Document, table: Table):
     tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
     tbl.autofit = False  # w:tblLayout fixed: the widths below are kept
     _cell_margins(tbl, 0.8 if table.layout != "flat" else 0.4)
-    widths = [Mm(w) for w in _column_widths(table, grid.cols)]
+    widths = [Mm(TEXT_WIDTH_MM * share) for share in column_shares(table, grid.cols)]
     for i, w in enumerate(widths):
         tbl.columns[i].width = w
     size = WIDE_TABLE_SIZE if grid.cols > 10 else TABLE_SIZE
@@ -248,8 +237,8 @@ def add_table(doc, document: Document, table: Table):
         cell = _Cell(tcs[(gc.row, gc.col)], tbl)
         text = document.cell_text(gc.key) if gc.role == "data" else clean_text(gc.text or "")
         p = cell.paragraphs[0]
-        if gc.role == "label" and (table.layout != "matrix" or gc.col + gc.colspan == table.label_columns):
-            p.alignment = WD_ALIGN_PARAGRAPH.LEFT  # a leaf row heading; merged group headings stay centred
+        if gc.role == "label" and is_leaf_label(table, gc):
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
         if gc.role in ("header", "caption") or gc.row < grid.header_rows:
             p.paragraph_format.keep_with_next = True  # a caption or column heading never ends a page
         run = p.add_run(text)

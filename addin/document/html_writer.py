@@ -20,6 +20,7 @@ from markupsafe import Markup
 from ..formats import Table
 from ..writers.atomic import atomic_output
 from .narrative import Document, clean_text
+from .tables import column_shares, is_leaf_label
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -44,17 +45,6 @@ class HtmlTable:
     body: list[list[HtmlCell]]
 
 
-def _widths(table: Table, cols: int) -> list[float]:
-    """Column widths in per cent: row headings wide, value columns even."""
-    if table.layout == "blocks":
-        return [34.0] + [round(66.0 / (cols - 1), 3)] * (cols - 1)
-    if table.layout == "matrix":
-        labels = [9.0, 16.0, 24.0][: table.label_columns]
-        rest = round((100 - sum(labels)) / (cols - len(labels)), 3)
-        return labels + [rest] * (cols - len(labels))
-    return [round(100 / cols, 3)] * cols
-
-
 def html_table(document: Document, table: Table) -> HtmlTable:
     """``table`` as rows of cells with spans, from the official grid."""
     grid = table.grid()
@@ -68,10 +58,10 @@ def html_table(document: Document, table: Table) -> HtmlTable:
         text = document.cell_text(gc.key) if gc.role == "data" else clean_text(gc.text or "")
         css = gc.role
         if gc.role == "label":
-            leaf = table.layout != "matrix" or gc.col + gc.colspan == table.label_columns
-            css = "label" if leaf else "group"
+            css = "label" if is_leaf_label(table, gc) else "group"
         rows[gc.row].append(HtmlCell(gc.role, text, Markup(span), gc.key or "", css))
-    return HtmlTable(table.key, table.number, table.title, table.layout, _widths(table, grid.cols),
+    widths = [round(100 * share, 3) for share in column_shares(table, grid.cols)]
+    return HtmlTable(table.key, table.number, table.title, table.layout, widths,
                      rows[: grid.header_rows], rows[grid.header_rows:])
 
 

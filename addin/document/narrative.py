@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from ..formats import Table
 from ..model import Report
-from ..values import EMPTY, NA, NUMBER, format_number
+from ..values import EMPTY, NUMBER, format_number
 from .numerals import percent
 
 #: Sections that can carry generated sentences.
@@ -76,6 +76,17 @@ class Document:
     def cell_text(self, key: str) -> str:
         """A table cell as published: the number, “/” as typed, empty as empty."""
         return cell_text(self.report, key)
+
+
+def cell_sum(report: Report, keys) -> int | Decimal | None:
+    """The sum of the cells; ``None`` if any is not a number (empty or “/” is never 0)."""
+    total: int | Decimal = 0
+    for key in keys:
+        c = report.cell(key)
+        if c.state != NUMBER:
+            return None
+        total += c.value
+    return total
 
 
 def cell_text(report: Report, key: str) -> str:
@@ -134,14 +145,7 @@ class _Figures:
 
     def get(self, *keys: str, report: Report | None = None) -> int | Decimal | None:
         """The sum of the cells; ``None`` if any is not a number (never guessed as 0)."""
-        report = report or self.report
-        total: int | Decimal = 0
-        for key in keys:
-            c = report.cell(key)
-            if c.state != NUMBER:
-                return None
-            total += c.value
-        return total
+        return cell_sum(report or self.report, keys)
 
     def has(self, key: str) -> bool:
         return key in self.report.spec.cells

@@ -49,8 +49,8 @@ from ..findings import Finding
 from ..formats import load_format
 from ..model import Report
 from ..ruleset import Rule
-from ..values import NUMBER, format_number
-from .narrative import clean_text, outcome_groups
+from ..values import format_number
+from .narrative import cell_sum, clean_text, outcome_groups
 from .numerals import NUMBER as NUM
 from .numerals import parse_number
 
@@ -124,16 +124,6 @@ def _heading(report: Report, key: str) -> str:
         return report.spec.section(key).heading
     except StopIteration:
         return key
-
-
-def _get(report: Report, keys: tuple[str, ...]) -> int | Decimal | None:
-    total: int | Decimal = 0
-    for k in keys:
-        c = report.cell(k)
-        if c.state != NUMBER:
-            return None
-        total += c.value
-    return total
 
 
 # ---------------------------------------------------------------------------
@@ -264,7 +254,7 @@ def _figure_check(family: str):
             for sentence in sentences(text):
                 for fig in figs:
                     for st in fig.find(section, sentence):
-                        actual = _get(report, fig.keys)
+                        actual = cell_sum(report, fig.keys)
                         if st.approx or actual is None or (section, sentence, st.start) in seen:
                             continue
                         seen.add((section, sentence, st.start))
@@ -306,19 +296,19 @@ def prose_shares(rule: Rule, report: Report, prev: Report | None = None) -> Iter
                         continue
                     stated = Decimal(m.group("num"))
                     keys = tuple(f"t3.{r}.total" for r in rows)
-                    part = _get(report, keys)
+                    part = cell_sum(report, keys)
                     if part is None:
                         continue
                     exp = stated.as_tuple().exponent
                     tol = Decimal(1).scaleb(exp) if isinstance(exp, int) else Decimal(1)
                     shares = []
                     for base in bases:
-                        whole = _get(report, base)
+                        whole = cell_sum(report, base)
                         if whole:
                             shares.append(Decimal(part) * 100 / Decimal(whole))
                     if not shares or any(abs(s - stated) <= tol for s in shares):
                         continue
-                    whole = _get(report, bases[0]) or _get(report, bases[1])
+                    whole = cell_sum(report, bases[0]) or cell_sum(report, bases[1])
                     actual = shares[0].quantize(Decimal("0.1"))
                     msg = rule.message.format(
                         section=_heading(report, section), quote=_quote(sentence, m.start("num")), what=name,

@@ -19,10 +19,10 @@ from functools import cache, lru_cache
 from ..formats import FORMATS, Format, load_format
 from ..values import NA, NUMBER, parse_value
 
-_QUOTES = str.maketrans({c: "" for c in "\"'“”‘’「」『』〝〞"})
+_QUOTES = str.maketrans({**{c: "" for c in "\"'“”‘’「」『』〝〞"}, "、": ",", "，": ","})
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "﹙": "(", "﹚": ")"})
 _SPACE = re.compile(r"\s+")
-_ENUM = re.compile(r"^(\d+)[、.,]")
+_ENUM = re.compile(r"^(\d+)[,.]")
 _TRAILING_PAREN = re.compile(r"\([^()]*\)?$")
 #: Punctuation that may follow a row label when a definition is glued to it.
 _GLUE = ":(,;，。"
@@ -30,7 +30,8 @@ _GLUE = ":(,;，。"
 
 @lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
-    """Normalise a label for matching: NFKC, no whitespace, no quotes, one kind of bracket.
+    """Normalise a label for matching: NFKC, no whitespace, no quotes, one kind of bracket,
+    one kind of comma (、，, all become ``,``).
 
     ``（一）予以公开`` and ``(一) 予以公开`` become the same; ``1、属于国家秘密`` becomes
     ``1.属于国家秘密``.
@@ -91,6 +92,28 @@ class LabelIndex:
             if hits and kinds <= {"header", "t4"}:
                 return Label("header", text=n)
         return None
+
+
+@lru_cache(maxsize=4096)
+def fuzzy_row(fmt_key: str, text: str) -> Label | None:
+    """A row whose label is worded a little differently (a word changed or dropped in a
+    long 表三 label): the closest row label, if it is close enough (similarity ≥ 0.85)."""
+    import difflib
+
+    n = norm(text)
+    if len(n) < 8:
+        return None
+    best, score = None, 0.0
+    for label, row in label_index(fmt_key).rows:
+        if abs(len(label) - len(n)) > max(4, len(label) // 4):
+            continue
+        sm = difflib.SequenceMatcher(None, n, label, autojunk=False)
+        if sm.quick_ratio() < 0.85:
+            continue
+        r = sm.ratio()
+        if r > score:
+            best, score = row, r
+    return best if score >= 0.85 else None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -193,7 +216,7 @@ def value_state(text: str) -> str | None:
 
 # --- section headings ---------------------------------------------------------------------
 
-_HEADING = re.compile(r"^([一二三四五六])、(.*)$")
+_HEADING = re.compile(r"^([一二三四五六])[,.](.*)$")
 _YEARISH = re.compile(r"\d{4}年度?|[。.:,]+$")
 
 

@@ -24,7 +24,7 @@ from ..findings import Finding
 from ..formats import FORMATS, format_for_year, load_format
 from ..model import Report
 from ..ruleset import builtin_rules
-from .anchors import Label, format_votes, label_index, norm, section_heading, value_state
+from .anchors import Label, format_votes, fuzzy_row, label_index, norm, section_heading, value_state
 from .tokens import Token, merge_split_labels
 
 _ORDER = {f"s{i}": i for i in range(1, 7)}
@@ -121,10 +121,16 @@ class _Reader:
                 self.orphans.append((i, vals))
                 i = max(j, i + 1)
                 continue
-            if (label is None or label.kind == "group") and len(norm(t.text)) <= SHORT_LABEL \
-                    and not section_heading(t.text):
+            if label is None or label.kind == "group":
                 nxt = toks[i + 1] if i + 1 < end else None
-                if nxt is not None and not nxt.brk and not nxt.empty and value_state(nxt.text) == "number":
+                numbers_follow = (nxt is not None and not nxt.brk and not nxt.empty
+                                  and value_state(nxt.text) == "number")
+                if numbers_follow and label is None and len(norm(t.text)) <= 80:
+                    near = fuzzy_row(self.fmt.key, t.text)
+                    if near is not None and near.row not in self.tables[near.table].rows:
+                        i = self.row(near, i + 1, end)
+                        continue
+                if numbers_follow and len(norm(t.text)) <= SHORT_LABEL and not section_heading(t.text):
                     other = self._other_format_row(t.text)
                     vals, j = self.values(i + 1, end, 7)
                     self.tables["t2" if other is None else other.table].unknown.append(t.text.strip())
