@@ -14,7 +14,6 @@ from docx.oxml.ns import qn
 from addin.document.docx_writer import write_docx
 from addin.document.narrative import build_document
 from addin.examples import example_report
-from addin.model import Report
 from addin.values import parse_value
 
 W_T = qn("w:t")
@@ -113,7 +112,8 @@ def test_tables_have_the_official_merged_layout(example_docx):
             text = "".join(t.text for t in tc.iter(W_T))
             expected = document.cell_text(gc.key) if gc.role == "data" else gc.text
             assert text == expected, (key, gc)
-        header_rows = [tr for tr in tbl._tbl.tr_lst if tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None]
+        header_rows = [tr for tr in tbl._tbl.tr_lst
+                       if tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None]
         assert len(header_rows) == grid.header_rows  # 表三, 表四: repeated on every page
         widths = [tbl.columns[i].width.mm for i in range(grid.cols)]
         assert sum(widths) == pytest.approx(156, abs=0.5)  # the type area: 210 − 28 − 26 mm
@@ -125,7 +125,8 @@ def test_tables_have_the_official_merged_layout(example_docx):
 def hostile_report():
     r = example_report("2021")
     r.agency = "示例\x01局\x1f"
-    r.sections = {**r.sections, "s1": "正文\x00含有\x0b控制字符\ufffe。", "s5": "", "s6": "=HYPERLINK(\"http://x.invalid\",\"点我\")"}
+    r.sections = {**r.sections, "s1": "正文\x00含有\x0b控制字符\ufffe。", "s5": "",
+                  "s6": '=HYPERLINK("http://x.invalid","点我")'}
     r.cells["t3.granted.legal"] = parse_value('=HYPERLINK("http://x.invalid","1")', "count")
     r.cells["t3.denied_law.research"] = parse_value("/", "count")
     return r

@@ -221,3 +221,27 @@ def test_label_worded_a_little_differently(tmp_path):
               "5.要求行政机关确认或重新出具已获取信息": "5.要求行政机关确认或者重新出具已获取信息"}
     got = imp(tmp_path, render_text(r, "rows", relabel=lambda t: reword.get(t, t)))
     assert lost(r, got) == [] and rules(got) == []
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+
+
+def test_handwritten_cut_page():
+    """Our own page text: breadcrumbs, spaces in labels, a glued definition, a cut header
+    cell, “/”, a 4-decimal 万元 amount, and a table cut off mid-row."""
+    got = import_report(FIXTURES / "handwritten_2021_cut.txt")
+    assert (got.format, got.year, got.agency) == ("2021", 2024, "示例县农机服务中心")
+    assert got.contact == {"address": "示例县城关镇农机路8号", "postcode": "999999", "phone": "0000-1234567"}
+    n = got.number
+    assert (n("t2.rules.in_force"), n("t2.normative.issued"), n("t2.normative.in_force")) == (0, 1, 4)
+    assert n("t2.license.decisions") == 12 and n("t2.penalty.decisions") == 3
+    assert got.cell("t2.coercion.decisions").state == "na"
+    assert str(n("t2.fees.amount")) == "0.0350"
+    assert [n(f"t3.new.{c}") for c in ("natural", "commercial", "total")] == [2, 1, 3]
+    assert n("t3.granted.total") == 2 and n("t3.partial.natural") == 1
+    assert [k for k in got.cells if k.startswith("t3.denied_secret")] == [
+        "t3.denied_secret.natural", "t3.denied_secret.commercial", "t3.denied_secret.research",
+        "t3.denied_secret.nonprofit"]
+    assert not any(k.startswith(("t3.unable", "t4.")) for k in got.cells)
+    assert sorted(rules(got)) == ["I001", "I002", "I004"]
+    assert got.sections["s1"].startswith("全年围绕")
