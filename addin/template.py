@@ -39,7 +39,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.writer.excel import ExcelWriter
 
-from .formats import Format, GridCell, Table, load_format
+from .formats import FORMATS, Format, GridCell, Table, load_format
 from .layout import GRID_TOP, defined_name, grid_to_cell, template_locations
 from .readers.cells import META_NAMES, STATUS_NAME
 from .ruleset import builtin_rules, computed_cells
@@ -56,7 +56,7 @@ FINDINGS_HEADER = ("级别", "消息", "位置", "规则", "说明")
 #: 基本信息 inputs: (report field, label, input prompt, number format). Text format ("@")
 #: keeps 邮政编码 and 联系电话 leading zeros and the format key a text.
 INFO_FIELDS: tuple[tuple[str, str, str, str], ...] = (
-    ("format", "报告格式", "2021 年度及以后的报告用“2021”格式，2019、2020 年度用“2019”格式。", "@"),
+    ("format", "报告格式", "", "@"),  # prompt from the format definitions: format_prompt()
     ("year", "报告年度", "填写报告所属年度，例如 2025（不是发布年份）。", "0"),
     ("agency", "机关名称", "填写机关全称，例如 某某市某某区某某局。", "General"),
     ("contact.address", "联系地址", "政府信息公开工作机构的通讯地址。", "General"),
@@ -206,14 +206,26 @@ def _info_row(wb: Workbook, ws, row: int, label: str, name: str) -> None:
     _add_name(wb, name, ws.title, row, 2)
 
 
+def years_text(fmt: Format) -> str:
+    """The report years a format is for: 2019—2020 年度, 2021 年度及以后."""
+    return f"{fmt.first_year}—{fmt.last_year} 年度" if fmt.last_year else f"{fmt.first_year} 年度及以后"
+
+
+def format_prompt() -> str:
+    """Which years use which format, e.g. 2019—2020 年度用“2019”格式；2021 年度及以后用“2021”格式。"""
+    return "；".join(f"{years_text(load_format(key))}用“{key}”格式" for key in FORMATS) + "。"
+
+
 def _info_validation(field: str, label: str, prompt: str) -> DataValidation:
     common = {"allow_blank": True, "showInputMessage": True, "showErrorMessage": True,
               "promptTitle": label, "prompt": prompt, "errorTitle": label}
     if field == "format":
-        return DataValidation(type="list", formula1='"2019,2021"', errorStyle="stop",
-                              error="请从列表中选择 2019 或 2021。", **common)
+        common["prompt"] = format_prompt()
+        return DataValidation(type="list", formula1='"' + ",".join(FORMATS) + '"', errorStyle="stop",
+                              error=f"请从列表中选择 {' 或 '.join(FORMATS)}。", **common)
     if field == "year":
-        return DataValidation(type="whole", operator="between", formula1="2008", formula2="2100",
+        first = min(load_format(f).first_year for f in FORMATS)
+        return DataValidation(type="whole", operator="between", formula1=str(first), formula2="2100",
                               errorStyle="stop", error="请填写四位数的年度，例如 2025。", **common)
     if field == "contact.postcode":
         return DataValidation(type="textLength", operator="equal", formula1="6", errorStyle="warning",
@@ -452,7 +464,7 @@ SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 def guide_lines(fmt: Format) -> list[str]:
     """The paragraphs of 填写说明 (before the rule list), from the format definition."""
-    years = f"{fmt.first_year}—{fmt.last_year} 年度" if fmt.last_year else f"{fmt.first_year} 年度及以后"
+    years = years_text(fmt)
     sheets = "、".join(t.sheet for t in fmt.tables)
     return [
         f"本工作簿采用{fmt.name}，依据：{fmt.source}；适用于{years}的报告。",
