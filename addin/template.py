@@ -72,7 +72,7 @@ KIND_UNITS = {"count": "件", "signed_count": "件", "wan_yuan": "万元", "mone
 _NA_HINT = "不适用的项目可填“/”（点“是”保留）；确实没有发生的填 0。"
 KIND_VALIDATION = {
     "count": ("whole", "greaterThanOrEqual", "0", None,
-              "填写件数：0 或正整数。空白表示尚未填写。", "此处应填写 0 或正整数。" + _NA_HINT),
+              "填写数量：0 或正整数。空白表示尚未填写。", "此处应填写 0 或正整数。" + _NA_HINT),
     "signed_count": ("whole", "between", "-999999999", "999999999",
                      "填写整数，减少时填负数，例如 -2。", "此处应填写整数（可为负数）。" + _NA_HINT),
     "wan_yuan": ("decimal", "greaterThanOrEqual", "0", None,
