@@ -165,3 +165,11 @@ def test_second_click_while_the_first_runs(template):
         assert len(book.json()["actions"]) > 3
     finally:
         book.close()
+
+
+def test_typed_text_that_looks_like_a_formula_stays_text():
+    from addin.excel.marks import as_text, location_cell
+
+    assert as_text("=1+1") == " =1+1" and as_text("-3") == " -3" and as_text("表三") == "表三"
+    assert location_cell(["t3.new.natural"]) == "t3.new.natural"
+    assert location_cell(["'表 3'!D6"]) == '=HYPERLINK("#\'表 3\'!D6","\'表 3\'!D6")'

@@ -57,6 +57,13 @@ def test_manifest_has_the_ribbon_and_every_button_is_wired(client):
     ribbon_js = RIBBON_JS.read_text(encoding="utf-8")
     assert functions and all(f'associate("{f}"' in ribbon_js for f in functions)
     assert client.get("/static/js/ribbon.js").text == ribbon_js  # ours, not xlwings' sample
+    defined = {e.get("id") for e in root.iter() if e.get("id") and e.tag.startswith("{%s}" % NS["bt"])}
+    used = {e.get("resid") for e in root.iter() if e.get("resid")}
+    assert used and used <= defined, used - defined  # every resid points to a resource
+    for s in root.iterfind(".//bt:ShortStrings/bt:String", NS):
+        assert len(s.get("DefaultValue")) <= 125
+    for s in root.iterfind(".//bt:LongStrings/bt:String", NS):
+        assert len(s.get("DefaultValue")) <= 250
     d = client.get("/manifest/download")
     assert d.status_code == 200 and "attachment" in d.headers["content-disposition"]
 

@@ -20,6 +20,12 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    import importlib.util
+
+    from ..errors import InputError
+
+    if importlib.util.find_spec("oletools") is None:
+        raise InputError("构建和检查加载项需要 oletools（读取 VBA）：pip install 'nianbao[test]' 或 pip install oletools")
     if args.addin_command == "build":
         from ..excel.addin_build import build
 

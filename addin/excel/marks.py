@@ -98,15 +98,20 @@ def location_cell(locations: list[str]) -> str:
     cells = [c for c in (parse_location(x) for x in locations) if c is not None]
     shown = "、".join(locations[:3]) + (f" 等 {len(locations)} 处" if len(locations) > 3 else "")
     if not cells:
-        return shown
+        return as_text(shown)
     target = f"#{_quote_sheet(cells[0].sheet)}!{cells[0].address}"
     return f"=HYPERLINK({_formula_text(target)},{_formula_text(shown)})"
 
 
+def as_text(s: str) -> str:
+    """Text that Excel must not take for a formula (a message quoting what a filer typed)."""
+    return " " + s if s[:1] in ("=", "+", "-", "@") else s
+
+
 def result_rows(findings: list[Finding]) -> list[list[str]]:
     """One row per finding: 级别, 消息, 位置, 规则, 说明 — in the validator's order (errors first)."""
-    return [[SEVERITY_LABELS[f.severity], f.message, location_cell(f.locations), f.rule, f.hint or ""]
-            for f in findings]
+    return [[SEVERITY_LABELS[f.severity], as_text(f.message), location_cell(f.locations), as_text(f.rule),
+             as_text(f.hint or "")] for f in findings]
 
 
 def status_line(findings: list[Finding], now: dt.datetime) -> str:

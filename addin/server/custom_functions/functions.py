@@ -10,7 +10,7 @@ as ranges that start at cell A1 of their sheets, in the order of the format (表
 The logic is in :mod:`addin.excel.functions`; this module only registers it.
 """
 
-from xlwings.server import arg, func, ret
+from xlwings.server import arg, func
 
 from addin.excel import functions as impl
 
@@ -22,7 +22,6 @@ __all__ = ["check", "section"]
 @arg("t3", doc="表三所在工作表从 A1 开始的区域")
 @arg("t4", doc="表四所在工作表从 A1 开始的区域")
 @arg("fmt", doc="格式：\"2021\"（默认）或 \"2019\"")
-@ret(expand="table")
 def check(t2, t3, t4, fmt="2021"):
     """校验表二、表三、表四，返回发现的问题（级别、消息、位置、规则），随填写实时更新。"""
     return impl.check_tables([t2, t3, t4], fmt)
