@@ -139,6 +139,14 @@ def test_control_characters_are_stripped():
     assert doc.sections[0].paragraphs[-1].text == "正文内容"
 
 
+def test_title_and_its_two_natural_lines():
+    doc = build_document(report())
+    assert doc.title == "示例市示例区数据资源管理局2025年政府信息公开工作年度报告"
+    assert doc.title_parts == ["示例市示例区数据资源管理局2025年", "政府信息公开工作年度报告"]
+    untitled = build_document(report(agency="", year=None))
+    assert untitled.title == "政府信息公开工作年度报告" and untitled.title_parts == ["政府信息公开工作年度报告"]
+
+
 def test_document_has_six_sections_and_three_tables_in_order():
     doc = build_document(report())
     assert [s.heading[:2] for s in doc.sections] == ["一、", "二、", "三、", "四、", "五、", "六、"]

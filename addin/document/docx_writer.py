@@ -36,7 +36,7 @@ from docx.table import _Cell
 
 from ..formats import Table
 from ..writers.atomic import atomic_output
-from .narrative import TITLE_SUFFIX, Document, clean_text
+from .narrative import Document, clean_text
 from .tables import column_shares, is_leaf_label
 
 #: Fonts (East-Asian name, Latin fallback) of each part of the document.
@@ -254,16 +254,15 @@ def add_table(doc, document: Document, table: Table):
 TITLE_LINE_CHARS = 20
 
 
-def _title(doc, title: str) -> None:
+def _title(doc, document: Document) -> None:
     """The title, broken where the meaning breaks (after the agency and year) when it
     needs two lines, as GB/T 9704 asks, instead of wherever the line runs out."""
     p = doc.add_paragraph(style="Title")
-    head = title.removesuffix(TITLE_SUFFIX)
-    if len(title) > TITLE_LINE_CHARS and head and head != title:
-        p.add_run(head).add_break()
-        p.add_run(TITLE_SUFFIX)
-    else:
-        p.add_run(title)
+    parts = document.title_parts if len(document.title) > TITLE_LINE_CHARS else [document.title]
+    for i, part in enumerate(parts):
+        run = p.add_run(part)
+        if i < len(parts) - 1:
+            run.add_break()
 
 
 def render(document: Document):
@@ -294,7 +293,7 @@ def render(document: Document):
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
 
-    _title(doc, document.title)
+    _title(doc, document)
     doc.add_paragraph("", style="Normal")
     for para in document.preamble:
         doc.add_paragraph(para.text, style="Normal")

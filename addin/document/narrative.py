@@ -73,6 +73,13 @@ class Document:
     preamble: list[Paragraph]
     sections: list[Section]
 
+    @property
+    def title_parts(self) -> list[str]:
+        """The title in its two natural lines (agency and year; the fixed
+        政府信息公开工作年度报告), where GB/T 9704 wants a long title broken."""
+        head = self.title.removesuffix(TITLE_SUFFIX)
+        return [head, TITLE_SUFFIX] if head and head != self.title else [self.title]
+
     def cell_text(self, key: str) -> str:
         """A table cell as published: the number, “/” as typed, empty as empty."""
         return cell_text(self.report, key)
