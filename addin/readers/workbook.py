@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -96,16 +97,22 @@ def _our_names(wb) -> dict[str, str]:
     return names
 
 
+def _corrupt(name: str, e: Exception) -> InputError:
+    detail = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
+    return InputError(f"{name}：无法读取工作簿，文件可能已损坏（{detail}）")
+
+
 def _load(data: bytes, name: str) -> tuple[Any, ExcelReader]:
+    """Open with openpyxl for calculated values; its warnings about features it drops
+    (extensions, slicers) mean nothing to a filer and are silenced."""
     try:
-        reader = ExcelReader(io.BytesIO(data), read_only=False, keep_vba=False, data_only=True,
-                             keep_links=False, rich_text=False)
-        reader.read()
-    except InputError:
-        raise
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = ExcelReader(io.BytesIO(data), read_only=False, keep_vba=False, data_only=True,
+                                 keep_links=False, rich_text=False)
+            reader.read()
     except Exception as e:  # noqa: BLE001 - any failure inside openpyxl means a corrupt file
-        detail = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
-        raise InputError(f"{name}：无法读取工作簿，文件可能已损坏（{detail}）") from None
+        raise _corrupt(name, e) from None
     return reader.wb, reader
 
 
@@ -194,7 +201,7 @@ def _check_tables_left(values: dict[str, Any], name: str) -> None:
 
 
 def _calculate_totals(values: dict[str, Any], locations: dict[str, str], fmt_key: str, data: bytes,
-                      reader: ExcelReader) -> None:
+                      reader: ExcelReader, name: str) -> None:
     """Give the template's totals that were never calculated (empty in ``data_only``
     but holding a formula) the value Excel would show."""
     computed = computed_cells(fmt_key)
@@ -206,7 +213,10 @@ def _calculate_totals(values: dict[str, Any], locations: dict[str, str], fmt_key
     for location in empty.values():
         sheet, coord = location.rsplit("!", 1)
         wanted.setdefault(sheet, set()).add(coord)
-    uncached = _uncached_formulas(data, reader, wanted)
+    try:
+        uncached = _uncached_formulas(data, reader, wanted)
+    except Exception as e:  # noqa: BLE001 - a sheet openpyxl read but the scan cannot: corrupt
+        raise _corrupt(name, e) from None
     uncalculated = {k for k, location in empty.items() if tuple(location.rsplit("!", 1)) in uncached}
     fill_uncalculated_totals(values, uncalculated, fmt_key)
 
@@ -247,7 +257,7 @@ def read_workbook(path: str | Path) -> Report:
     _check_tables_left(values, name)
     mismatch = _check_format_cell(values, locations)
     fmt_key = _format(values.get(META_NAMES["format"])) or template_format(values) or "2021"
-    _calculate_totals(values, locations, fmt_key, data, reader)
+    _calculate_totals(values, locations, fmt_key, data, reader, name)
 
     report = report_from_named_cells(values, locations, str(path))
     if mismatch is not None:
