@@ -134,3 +134,27 @@ def test_compound_file_writer_round_trips_through_olefile():
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
         got = {tuple(p): ole.openstream(p).read() for p in ole.listdir(streams=True, storages=False)}
     assert got == streams
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_reads_the_vba_project(tmp_path):
+    """A third, independent MS-CFB/MS-OVBA reader: LibreOffice imports the add-in's VBA
+    modules as Basic when it converts the file (as .xlsm: it does not open add-ins)."""
+    from addin.libreoffice import convert
+
+    probe = tmp_path / "probe.xlsm"
+    with zipfile.ZipFile(XLAM) as zi, zipfile.ZipFile(probe, "w", zipfile.ZIP_DEFLATED) as zo:
+        for info in zi.infolist():
+            data = zi.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"ms-excel.addin.macroEnabled.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
+            zo.writestr(info, data)
+    ods = convert(probe, "ods", tmp_path / "out")
+    with zipfile.ZipFile(ods) as z:
+        ribbon = z.read("Basic/Nianbao/RibbonMyAddin.xml").decode("utf-8")
+        runtime = z.read("Basic/Nianbao/xlwings.xml").decode("utf-8")
+    for proc in ("NianbaoValidate", "NianbaoClearMarks", "NianbaoExport", "NianbaoHelp"):
+        assert f"Sub {proc}(control As IRibbonControl)" in ribbon
+    assert "nianbao_desktop.run(" in ribbon
+    assert "PROJECT_NAME As String = &quot;nianbao&quot;" in runtime
+    assert f"XLWINGS_VERSION As String = &quot;{xlwings.__version__}&quot;" in runtime
