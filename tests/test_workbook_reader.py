@@ -376,3 +376,33 @@ def test_writer_notes_totals_it_cannot_keep(tmp_path):
     assert write_workbook(example_report("2019"), tmp_path / "clean.xlsx") == []
     with pytest.raises(InputError, match="已存在"):
         write_workbook(report, tmp_path / "n.xlsx")
+
+
+def test_damaged_files_never_raise_anything_but_input_error(filled21, tmp_path):
+    """Flip bytes in the zip, and in the XML inside it: a report or an InputError, never a traceback."""
+    import random
+
+    _, path = filled21
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    rng = random.Random(1)
+    target = tmp_path / "damaged.xlsx"
+    for i in range(40):
+        if i % 2:
+            blob = bytearray(data)
+            for _ in range(3):
+                blob[rng.randrange(len(blob))] = rng.randrange(256)
+            target.write_bytes(bytes(blob))
+        else:
+            name = rng.choice(sorted(n for n in parts if n.endswith(".xml")))
+            xml = bytearray(parts[name])
+            pos = rng.randrange(len(xml))
+            xml[pos:pos + rng.randint(1, 40)] = rng.choice([b"", b"<", b"\xff\xfe", b"&bad;", b"</x>"])
+            with zipfile.ZipFile(target, "w") as z:
+                for n, content in parts.items():
+                    z.writestr(n, bytes(xml) if n == name else content)
+        try:
+            read_workbook(target)
+        except InputError:
+            pass
