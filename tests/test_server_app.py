@@ -37,11 +37,14 @@ def client():
     return TestClient(app())
 
 
+def recalculated(tmp, fmt, broken):
+    path = make_workbook(tmp / "r.xlsx", fmt, broken=broken)
+    return path, book_json(values_workbook(path, tmp, recalc=True)[0], name="r.xlsx")
+
+
 @pytest.fixture(scope="module")
 def broken_2021(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("srv")
-    path = make_workbook(tmp / "r.xlsx", "2021", broken=True)
-    return path, book_json(values_workbook(path, tmp, recalc=True)[0], name="r.xlsx")
+    return recalculated(tmp_path_factory.mktemp("srv"), "2021", True)
 
 
 def test_manifest_has_the_ribbon_and_every_button_is_wired(client):
@@ -78,8 +81,9 @@ def test_script_names_used_by_the_ribbon_exist(client):
 
 
 @pytest.mark.libreoffice
-def test_validate_through_the_server_marks_the_workbook(client, broken_2021):
-    path, payload = broken_2021
+@pytest.mark.parametrize("fmt", ["2021", "2019"])
+def test_validate_through_the_server_marks_the_workbook(client, tmp_path, fmt):
+    path, payload = recalculated(tmp_path, fmt, True)
     started = time.perf_counter()
     r = client.post("/xlwings/custom-scripts-call/validate", json=payload)
     elapsed = time.perf_counter() - started
@@ -92,7 +96,27 @@ def test_validate_through_the_server_marks_the_workbook(client, broken_2021):
     assert wb["表三"]["D6"].fill.fgColor.rgb.endswith("FFC7CE")
     assert wb["基本信息"]["B10"].value.startswith(f"{sum(1 for x in rows if x[0] == '错误')} 个错误")
     assert elapsed < 5, f"one 校验 call took {elapsed:.2f}s"
-    print(f"validate via TestClient: {elapsed * 1000:.0f} ms, {len(r.json()['actions'])} actions")
+    print(f"validate via TestClient ({fmt}): {elapsed * 1000:.0f} ms, {len(r.json()['actions'])} actions")
+    wb.save(path)  # second click on the saved result: same rows, same colours
+    again = client.post("/xlwings/custom-scripts-call/validate",
+                        json=book_json(values_workbook(path, tmp_path / "b", recalc=True)[0], name="r.xlsx"))
+    wb2 = openpyxl.load_workbook(path)
+    apply_actions(wb2, again.json())
+    rows2 = [row[:4] for row in wb2["校验结果"].iter_rows(min_row=2, values_only=True) if row[0]]
+    assert rows2 == rows
+    assert wb2["表三"]["D6"].fill.fgColor.rgb == wb["表三"]["D6"].fill.fgColor.rgb
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["2021", "2019"])
+def test_clean_report_through_the_server(client, tmp_path, fmt):
+    path, payload = recalculated(tmp_path, fmt, False)
+    r = client.post("/xlwings/custom-scripts-call/validate", json=payload)
+    wb = openpyxl.load_workbook(path)
+    alerts = apply_actions(wb, r.json())
+    assert [a["prompt"] for a in alerts] == ["校验通过：未发现错误或警告。"]
+    assert wb["基本信息"]["B10"].value.startswith("未发现问题")
+    assert not [row for row in wb["校验结果"].iter_rows(min_row=2, values_only=True) if row[0]]
 
 
 @pytest.mark.libreoffice

@@ -65,6 +65,7 @@ def values_workbook(src: Path, workdir: Path, recalc: bool | None = None):
     if recalc is None:
         recalc = soffice() is not None
     if recalc:
+        workdir.mkdir(parents=True, exist_ok=True)
         copy = workdir / f"in{src.suffix.lower()}"
         shutil.copyfile(src, copy)
         return _load(recalculate(copy, workdir / "calc"), data_only=True), True
