@@ -63,8 +63,16 @@ def test_t3_sentences_received_carried_answered_forward_and_shares():
     assert "本年度办理完结14件" in t and "结转下年度继续办理1件" in t
     assert "自然人提出9件，法人或其他组织提出4件" in t
     # shares of 办理结果总计 14: 予以公开 5 → 35.7%; 不予公开 group sums its eight rows
-    assert "予以公开5件，占35.7%" in t and "不予公开1件，占7.1%" in t and "无法提供3件，占21.4%" in t
+    assert ("在办理结果中，予以公开5件、部分公开3件、不予公开1件、无法提供3件、不予处理1件、其他处理1件，"
+            "分别占办理结果总数的35.7%、21.4%、7.1%、21.4%、7.1%、7.1%。") in t
     assert "总计" not in t.split("在办理结果中")[1]  # （七）总计 is the base, not an outcome
+
+
+def test_t3_single_outcome_share():
+    only = {k: 0 for k in example_values("2021") if k.startswith("t3.")}
+    only.update({"t3.new.natural": 4, "t3.new.total": 4, "t3.granted.natural": 4, "t3.granted.total": 4,
+                 "t3.total.natural": 4, "t3.total.total": 4})
+    assert "在办理结果中，予以公开4件，占办理结果总数的100%。" in text(report(changes=only), "s3")
 
 
 def test_t3_no_applications():

@@ -136,6 +136,8 @@ def test_percentages():
     assert f.rule == "P006" and str(f.actual) == "30.8"
     assert "按表三计算为 35.7%（5/14）" in f.message
     assert prose("予以公开占比为35.7%，部分公开占21.4%。") == []
+    assert prose("予以公开5件（占35.7%）。") == []
+    assert [x.rule for x in prose("予以公开5件（占40%），部分公开3件（占21.4%）。")] == ["P006"]
     assert prose("予以公开占36%。") == []  # rounded to whole per cent: within one unit
     assert prose("予以公开5件，占新收申请的38.5%。") == []  # share of 本年新收 13 is accepted too
     assert prose("部分公开占 50%。")[0].rule == "P006"

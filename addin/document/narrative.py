@@ -257,13 +257,15 @@ def _t3_sentences(f: _Figures) -> list[str]:
     if new and natural is not None and legal is not None:
         out.append(f"新收申请中，{t3.column(applicants[0]).label}提出{_n(natural)}件，法人或其他组织提出{_n(legal)}件。")
     if done:
-        shares = []
+        counts, shares = [], []
         for name, rows in outcome_groups(t3):
             v = f.get(*(f"t3.{r}.total" for r in rows))
             if v:
-                shares.append(f"{name}{_n(v)}件，占{percent(v, done)}")
-        if shares:
-            out.append("在办理结果中，" + "；".join(shares) + "。")
+                counts.append(f"{name}{_n(v)}件")
+                shares.append(percent(v, done))
+        if counts:
+            each = "分别占" if len(counts) > 1 else "占"
+            out.append(f"在办理结果中，{'、'.join(counts)}，{each}办理结果总数的{'、'.join(shares)}。")
     return out
 
 

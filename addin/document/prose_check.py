@@ -22,7 +22,7 @@ clearly names the table figure. The patterns (all in this module, all tested):
   比上年, 累计) — not compared.
 * 行政复议 / 行政诉讼 figures are compared only in a sentence that speaks of
   信息公开, or in section 四's own text (a 司法局 also handles other reviews).
-* shares (“予以公开4件，占30.8%” or “予以公开占 30%”) are compared with the share of
+* shares (“予以公开4件，占30.8%”, “予以公开4件（占30.8%）” or “予以公开占 30%”) are compared with the share of
   that outcome in 办理结果总计 (or in 本年新收, or in 新收+结转 — any one matching
   is accepted), within one unit of the last digit written.
 * **totals and parts**: a list introduced by 包括/包含/分别为/具体为/其中 with at least
@@ -289,7 +289,7 @@ def prose_shares(rule: Rule, report: Report, prev: Report | None = None) -> Iter
     for section, text in _sections(report):
         for sentence in sentences(text):
             for name, rows in outcome_groups(t3):
-                pat = re.compile(rf"(?<!不){re.escape(name)}(?:{_GAP}{{0,4}}?{NUM}件)?[，,]?的?"
+                pat = re.compile(rf"(?<!不){re.escape(name)}(?:{_GAP}{{0,4}}?{NUM}件)?[，,（(]?的?"
                                  rf"(?:占比?|比例)(?:为|达)?[^\d，。；%]{{0,8}}?(?P<num>\d+(?:\.\d+)?)%")
                 for m in pat.finditer(sentence):
                     if _BLOCK.search(_clause_around(sentence, m.start(), m.end())):
