@@ -57,6 +57,7 @@ class TableRead:
     key: str
     rows: dict[str, list[str]] = field(default_factory=dict)  # row key → raw values in column order
     short: list[str] = field(default_factory=list)
+    long: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     inferred: list[str] = field(default_factory=list)
 
@@ -155,6 +156,10 @@ class _Reader:
         read.rows[label.row] = vals
         if len(vals) < len(cols):
             read.short.append(label.row)
+        elif j < end and not self.tokens[j].brk and not self.tokens[j].empty \
+                and value_state(self.tokens[j].text) == "number":
+            read.long.append(label.row)  # more numbers than columns: an added column?
+            more, j = self.values(j, end, 16)
         return j
 
     def t4(self, i: int, end: int) -> int:
@@ -253,6 +258,12 @@ def _problems(reader: _Reader, fmt_guessed: bool, votes: dict) -> list[Finding]:
             out.append(_finding(
                 "I004", f"{title}有 {len(parts)} 行读到的数值少于列数：{'、'.join(parts)}；缺少的单元格未导入，也未补 0",
                 cells=[f"{table.key}.{k}" for k in read.short], where=[table.sheet]))
+        if read.long:
+            names = "、".join(table.row(k).short for k in read.long)
+            out.append(_finding(
+                "I007", f"{title}有 {len(read.long)} 行的数值多于列数：{names}；原表可能增加了列或套用了其他格式的表头，"
+                        "按位置读取的数值可能错位，多出的数值未导入",
+                cells=[f"{table.key}.{k}" for k in read.long], where=[table.sheet]))
         for text in read.unknown:
             out.append(_finding("I003", f"{title}中有规定格式以外的行“{text[:SHORT_LABEL]}”，其数据未导入",
                                 where=[table.sheet]))
