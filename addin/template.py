@@ -481,6 +481,16 @@ def guide_lines(fmt: Format) -> list[str]:
     ]
 
 
+#: The rule file of the findings this module's reader makes; other readers' findings
+#: (report JSON, imported published reports) never concern a workbook.
+WORKBOOK_RULESET = "workbook.json"
+
+
+def workbook_rules(fmt_key: str) -> list:
+    """The rules that can fire on a filled workbook of ``fmt_key``, as listed in 填写说明."""
+    return [r for r in builtin_rules().for_format(fmt_key) if r.check != "reader" or r.origin == WORKBOOK_RULESET]
+
+
 def _guide_sheet(wb: Workbook, fmt: Format) -> None:
     ws = wb.create_sheet(GUIDE_SHEET)
     widths = (10, 40, 8, 60)
@@ -501,7 +511,7 @@ def _guide_sheet(wb: Workbook, fmt: Format) -> None:
     for i, text in enumerate(("编号", "规则", "级别", "提示"), start=1):
         ws.cell(row, i).value = text
     _style_range(ws, row, 1, row, 4, font=BOLD, fill=HEADER_FILL, border=BORDER, alignment=CENTER)
-    for rule in builtin_rules().for_format(fmt.key):
+    for rule in workbook_rules(fmt.key):
         row += 1
         values = (rule.id, rule.title, SEVERITY_NAMES[rule.severity], rule.hint)
         for i, value in enumerate(values, start=1):
