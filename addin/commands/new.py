@@ -21,6 +21,7 @@ DESCRIPTION = (
     "  带上年结转：加 --prev 上年年报.xlsx，按跨年度规则（nianbao rule X001）由上年报告预填“上年结转”等应与上年相符的单元格。"
 )
 
+
 def add_arguments(p) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="要生成的工作簿")
     p.add_argument("--format", dest="fmt", choices=FORMATS, help="报告格式（默认按年度：2021 年度及以后用 2021）")
