@@ -24,10 +24,10 @@ def fonts_of(style_or_run):
     return rfonts.get(qn("w:eastAsia")), rfonts.get(qn("w:ascii"))
 
 
-@pytest.fixture(scope="module")
-def example_docx(tmp_path_factory):
+@pytest.fixture(scope="module", params=["2021", "2019"])
+def example_docx(request, tmp_path_factory):
     out = tmp_path_factory.mktemp("docx") / "report.docx"
-    document = build_document(example_report("2021"))
+    document = build_document(example_report(request.param))
     write_docx(document, out)
     return out, document
 
@@ -63,11 +63,12 @@ def test_paragraphs_in_order_with_their_styles(example_docx):
     paras = open_docx(path).paragraphs
     assert paras[0].style.name == "Title"
     # two lines, broken after the agency and year (GB/T 9704: break where the meaning breaks)
-    assert paras[0].text == "示例市示例区数据资源管理局2025年\n政府信息公开工作年度报告"
+    year = document.report.year
+    assert paras[0].text == f"示例市示例区数据资源管理局{year}年\n政府信息公开工作年度报告"
     headings = [p.text for p in paras if p.style.name == "Heading 1"]
     assert headings == [s.heading for s in document.sections]
     assert "（一）主动公开" in [p.text for p in paras if p.style.name == "Heading 2"]
-    assert any("统计期限为2025年1月1日至2025年12月31日" in p.text for p in paras)
+    assert any(f"统计期限为{year}年1月1日至{year}年12月31日" in p.text for p in paras)
     assert any(p.text.startswith("本年新收政府信息公开申请13件") for p in paras)  # generated before 表三
 
 
@@ -117,6 +118,7 @@ def test_tables_have_the_official_merged_layout(example_docx):
         assert len(header_rows) == grid.header_rows  # 表三, 表四: repeated on every page
         widths = [tbl.columns[i].width.mm for i in range(grid.cols)]
         assert sum(widths) == pytest.approx(156, abs=0.5)  # the type area: 210 − 28 − 26 mm
+    assert spec.table("t2").grid().rows == (18 if spec.key == "2019" else 14)  # five blocks in 2019, four in 2021
     t3 = spec.table("t3").grid()
     assert t3.header_rows == 3 and grid_of(doc.tables[1])[(0, 0)].grid_span == 3
     assert grid_of(doc.tables[2])[(0, 0)].grid_span == 5 and grid_of(doc.tables[2])[(0, 5)].grid_span == 10

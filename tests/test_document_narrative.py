@@ -133,6 +133,13 @@ def test_default_sections_and_the_clerks_choice():
     assert gen["s3"] and not gen["s2"] and not gen["s4"] and not gen["s1"]
 
 
+def test_clerks_text_before_a_table_comes_before_the_generated_sentences():
+    r = report(sections={**example_report("2021").sections, "s3": "本年度依申请公开工作平稳有序。"})
+    s3 = build_document(r).sections[2]
+    assert s3.paragraphs[0].text == "本年度依申请公开工作平稳有序。" and not s3.paragraphs[0].generated
+    assert s3.paragraphs[1].generated and s3.table.key == "t3"
+
+
 def test_clerks_prose_subheadings_and_repeated_heading():
     paras = prose_paragraphs("一、总体情况\n（一）主动公开\n全年公开信息。\n\n（二）依申请公开情况较好，全年无投诉。",
                              "一、总体情况")

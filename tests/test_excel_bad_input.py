@@ -173,3 +173,10 @@ def test_typed_text_that_looks_like_a_formula_stays_text():
     assert as_text("=1+1") == " =1+1" and as_text("-3") == " -3" and as_text("表三") == "表三"
     assert location_cell(["t3.new.natural"]) == "t3.new.natural"
     assert location_cell(["'表 3'!D6"]) == '=HYPERLINK("#\'表 3\'!D6","\'表 3\'!D6")'
+
+
+def test_long_messages_wrap(template):
+    wb = openpyxl.load_workbook(template)
+    wb["表三"]["D6"] = 99
+    run(wb)
+    assert wb["校验结果"]["B2"].alignment.wrap_text
