@@ -109,3 +109,15 @@ def test_decimal_amounts_add_exactly(tmp_path):
         (tmp_path / name).write_text(json.dumps(rep.to_json(), ensure_ascii=False), encoding="utf-8")
     assert main(["rollup", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "-o", str(tmp_path / "g.json")]) == 0
     assert read_report(tmp_path / "g.json").number("t2.fees.amount") == Decimal("0.3")
+
+
+def test_cells_missing_from_a_unit_are_counted_apart_from_blanks(tmp_path, capsys):
+    v = example_values("2021")
+    part = {k: x for k, x in v.items() if not k.startswith("t4.")}
+    for name, values in (("a.json", v), ("b.json", part)):
+        rep = Report.from_values("2021", values, year=2023, agency=name[0] + "局")
+        (tmp_path / name).write_text(json.dumps(rep.to_json(), ensure_ascii=False), encoding="utf-8")
+    assert main(["rollup", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "-o", str(tmp_path / "g.json")]) == 0
+    out = capsys.readouterr().out
+    assert "b局：15 个单元格缺失" in out and "a局：" not in out.split("汇总结果")[0].split("\n", 3)[-1]
+    assert read_report(tmp_path / "g.json").number("t4.review.total") == v["t4.review.total"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from ..errors import InputError
 from ..formats import load_format
@@ -28,7 +29,7 @@ class Unit:
 
     @property
     def name(self) -> str:
-        return self.report.agency or f"（未填机关：{self.file}）"
+        return self.report.agency or f"（未填机关：{Path(self.file).name}）"
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Rollup:
     report: Report
     units: list[Unit]
     blank: dict[str, list[str]] = field(default_factory=dict)  # unit name → cell keys empty or “/”
+    absent: dict[str, list[str]] = field(default_factory=dict)  # unit name → cell keys the source lacks
     text: list[tuple[str, str, str]] = field(default_factory=list)  # (unit, key, raw) not added
 
     def lines(self) -> list[str]:
@@ -45,8 +47,14 @@ class Rollup:
         for u in self.units:
             flag = f"  ← 有 {u.errors} 个错误，数字仍已计入，请核实" if u.errors else ""
             out.append(f"  {u.name}（{u.file}）{flag}")
-        for unit, keys in self.blank.items():
-            out.append(f"{unit}：{len(keys)} 个单元格为空或“/”，按 0 计入")
+        for u in self.units:
+            blank, absent = self.blank.get(u.name, []), self.absent.get(u.name, [])
+            if blank and absent:
+                out.append(f"{u.name}：{len(blank)} 个单元格为空或“/”、{len(absent)} 个单元格缺失（原文或文件中没有），均按 0 计入")
+            elif blank:
+                out.append(f"{u.name}：{len(blank)} 个单元格为空或“/”，按 0 计入")
+            elif absent:
+                out.append(f"{u.name}：{len(absent)} 个单元格缺失（原文或文件中没有），按 0 计入")
         for unit, key, raw in self.text:
             out.append(f"{unit}：{spec.cells[key].describe()}填写的“{raw}”不是数字，未计入")
         return out
@@ -104,7 +112,9 @@ def compile_units(units: list[Unit], agency: str = "", year: int | None = None) 
     for u in units:
         for key in spec.keys:
             c = u.report.cells.get(key)
-            if c is None or c.state in (EMPTY, NA):
+            if c is None:
+                result.absent.setdefault(u.name, []).append(key)
+            elif c.state in (EMPTY, NA):
                 result.blank.setdefault(u.name, []).append(key)
             elif c.state == NUMBER:
                 sums[key] = sums[key] + c.value
