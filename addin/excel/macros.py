@@ -170,6 +170,7 @@ def apply_plan(book, snap: Snapshot, plan: mk.Plan) -> None:
     if plan.rows:
         top = results.row + 1
         sheet.range((top, results.col)).value = plan.rows
+        sheet.range((top, results.col + 1), (top + len(plan.rows) - 1, results.col + 1)).wrap_text = True
         for i, severity in enumerate(plan.severities):
             sheet.range((top + i, results.col)).color = mk.FILLS[severity]
     _paint(book, snap, sorted(plan.marks, key=lambda c: (c.sheet, c.address)), lambda c: mk.FILLS[plan.marks[c]])
