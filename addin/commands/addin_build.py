@@ -16,7 +16,7 @@ def add_arguments(p) -> None:
     b.add_argument("-o", "--output", default=str(DEFAULT), help=f"输出文件（默认 {DEFAULT}）")
     b.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     c = sub.add_parser("check", help="检查已构建的加载项：功能区、VBA 过程、xlwings 版本")
-    c.add_argument("file", nargs="?", default=str(DEFAULT), help=f"加载项文件（默认 {DEFAULT}）")
+    c.add_argument("file", nargs="?", help="加载项文件（默认为随年报助手安装的 nianbao.xlam）")
 
 
 def run(args) -> int:
@@ -34,7 +34,9 @@ def run(args) -> int:
         return 0
     from ..excel.addin_check import check
 
-    problems = check(Path(args.file))
+    from ..resources import templates_dir
+
+    problems = check(Path(args.file) if args.file else templates_dir() / "nianbao.xlam")
     for p in problems:
         print(p)
     print("检查通过。" if not problems else f"发现 {len(problems)} 个问题。")
