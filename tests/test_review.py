@@ -40,17 +40,19 @@ def batch(tmp_path):
     (d / "scan.pdf").write_bytes(b"%PDF-1.5")
     (d / "logo.png").write_bytes(b"\x89PNG")
     (d / "broken.docx").write_bytes(b"not a zip")
+    (d / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     return d
 
 
 def test_one_row_per_file_bad_files_included(batch):
     rows = review([batch], jobs=1)
     names = [Path(r.file).name for r in rows]
-    assert names == ["a.json", "b.html", "broken.docx", "junk.html", "scan.pdf", "c.txt", "d.docx"]
+    assert names == ["a.json", "b.html", "broken.docx", "junk.html", "old.doc", "scan.pdf", "c.txt", "d.docx"]
     by = {Path(r.file).name: r for r in rows}
     assert by["junk.html"].problem and "不像是" in by["junk.html"].problem
     assert "PDF" in by["scan.pdf"].problem and "Word" in by["scan.pdf"].problem
     assert "Word" in by["broken.docx"].problem
+    assert ".docx" in by["old.doc"].problem
     assert by["c.txt"].format == "2019" and by["c.txt"].agency == "示例县丙局"
     assert by["d.docx"].year == 2023 and not by["d.docx"].problem
 
@@ -60,7 +62,7 @@ def test_parallel_gives_the_same_rows(batch):
         dump(named("2021", 10 + i, f"示例县第{i}所", 2023), batch / f"x{i}.json")
     one = [(r.file, r.errors, r.warnings, r.problem) for r in review([batch], jobs=1)]
     two = [(r.file, r.errors, r.warnings, r.problem) for r in review([batch], jobs=2)]
-    assert one == two and len(one) == 19
+    assert one == two and len(one) == 20
 
 
 def test_xlsx_output_has_autofilter_and_details(batch, tmp_path, capsys):
@@ -71,10 +73,10 @@ def test_xlsx_output_has_autofilter_and_details(batch, tmp_path, capsys):
     assert code == 2  # some files could not be read
     wb = load_workbook(out)
     ws = wb["审核汇总"]
-    assert ws.auto_filter.ref.startswith("A1:") and ws.max_row == 8
+    assert ws.auto_filter.ref.startswith("A1:") and ws.max_row == 9
     assert [c.value for c in ws[1]][:5] == ["文件", "机关", "年度", "格式", "状态"]
     details = wb["问题明细"]
-    assert details.max_row > 8
+    assert details.max_row > 9
     assert any(row[4].value == "无法读取" for row in details.iter_rows(min_row=2))
     assert "审核结果已写出" in capsys.readouterr().out
 
@@ -87,7 +89,7 @@ def test_html_and_json_outputs(batch, tmp_path, capsys):
     capsys.readouterr()
     main(["review", str(batch), "--format", "json", "--jobs", "1"])
     doc = json.loads(capsys.readouterr().out)
-    assert doc["summary"]["reports"] == 7 and doc["summary"]["unreadable"] == 3
+    assert doc["summary"]["reports"] == 8 and doc["summary"]["unreadable"] == 4
     assert {r["status"] for r in doc["reports"]} >= {"无法读取"}
 
 

@@ -83,6 +83,9 @@ def run(args) -> int:
         from ..writers.atomic import check_target
 
         check_target(Path(args.output), args.force)  # refuse before the work, not after
+    from ..importers import refuse_old_word
+
+    refuse_old_word(path)
     report = read_report(path)
     if args.show == "json":
         doc = report.to_json()

@@ -19,6 +19,12 @@ from .assemble import assemble
 SUFFIXES = (".txt", ".html", ".htm", ".docx")
 
 
+def refuse_old_word(path: Path) -> None:
+    """The old binary Word format cannot be read; say how to convert it."""
+    if path.suffix.lower() == ".doc":
+        raise InputError(f"不支持旧版 Word（.doc）文件：{path}。请在 Word 或 WPS 中另存为 .docx，或改用该报告的网页版本。")
+
+
 def tokens_of(path: Path):
     """The token stream of one published file."""
     suffix = path.suffix.lower()

@@ -101,8 +101,11 @@ def review_one(path: str, prev_index: dict | None = None, prev_file: str | None 
     from ..ruleset import load_rules
     from ..validate import validate
 
+    from ..importers import refuse_old_word
+
     row = Row(file=path)
     try:
+        refuse_old_word(Path(path))
         report = read_report(path)
     except InputError as e:
         row.problem = str(e)
