@@ -60,6 +60,10 @@ def test_manifest_has_the_ribbon_and_every_button_is_wired(client):
     ribbon_js = RIBBON_JS.read_text(encoding="utf-8")
     assert functions and all(f'associate("{f}"' in ribbon_js for f in functions)
     assert client.get("/static/js/ribbon.js").text == ribbon_js  # ours, not xlwings' sample
+    for script in ("auth.js", "nianbao-core.js", "taskpane.js"):
+        assert client.get(f"/static/js/{script}").text == (RIBBON_JS.parent / script).read_text(encoding="utf-8")
+    pane = client.get("/taskpane.html").text
+    assert "nianbao-core.js" in pane and 'id="nb-findings"' in pane and "问题" in pane
     defined = {e.get("id") for e in root.iter() if e.get("id") and e.tag.startswith("{%s}" % NS["bt"])}
     used = {e.get("resid") for e in root.iter() if e.get("resid")}
     assert used and used <= defined, used - defined  # every resid points to a resource
