@@ -119,3 +119,27 @@ def test_unsupported_suffix(tmp_path):
     p.write_text("{\\rtf1}", encoding="utf-8")
     with pytest.raises(InputError):
         read_report(p)
+
+
+def test_page_laid_out_in_a_table(tmp_path):
+    """Old portals put the whole article inside a layout <td>."""
+    r = random_report("2019", random.Random(6))
+    page = render_html(r, furniture=False)
+    body = page[page.index("<body>") + 6: page.index("</body>")]
+    layout = (page[: page.index("<body>") + 6] + "<table width='100%'><tr><td>导航</td></tr><tr><td>"
+              + body + "</td></tr><tr><td>版权所有</td></tr></table></body></html>")
+    p = tmp_path / "layout.html"
+    p.write_text(layout, encoding="utf-8")
+    got = import_report(p)
+    assert len(got.cells) == len(r.cells) and got.sections["s5"] and got.problems == []
+
+
+def test_layout_cell_with_prose_only_is_walked_as_an_article(tmp_path):
+    r = random_report("2021", random.Random(6))
+    page = render_html(r, tables=(), furniture=False)
+    body = page[page.index("<body>") + 6: page.index("</body>")]
+    p = tmp_path / "layout.html"
+    p.write_text("<html><body><table><tr><td>" + body + "</td></tr></table></body></html>", encoding="utf-8")
+    got = import_report(p)
+    assert {"s1", "s5", "s6"} <= set(got.sections) and got.agency == r.agency
+    assert [x.rule for x in got.problems] == ["I001", "I001", "I001"]

@@ -90,12 +90,19 @@ class _Walker:
             for c in row:
                 if c.tag not in ("td", "th"):
                     continue
-                if next(c.iterdescendants("table"), None) is not None:
-                    self.walk(c)
+                if next(c.iterdescendants("table"), None) is not None or _is_layout_cell(c):
+                    self.walk(c)  # a layout cell holding the article, not a table cell
                     self.flush()
                 else:
                     self.emit(cell("".join(c.itertext())), el)
             self.emit(BREAK, el)
+
+
+def _is_layout_cell(c) -> bool:
+    """A ``<td>`` that holds a page's article (old portals lay pages out in tables): long,
+    with several paragraphs or line breaks inside."""
+    blocks = sum(1 for el in c.iterdescendants("p", "div", "br", "li", "h1", "h2", "h3", "h4"))
+    return blocks >= 3 and sum(len(t) for t in c.itertext()) > 200
 
 
 def tokenize_html(text: str) -> list[Token]:
