@@ -79,14 +79,14 @@ class Stated:
     tolerance: Decimal = Decimal(0)  # half a unit of the last digit written (amounts)
 
 
-_WIDE = str.maketrans("０１２３４５６７８９％．，", "0123456789%.，")
+_WIDE = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 
 
 def _normalise(text: str) -> str:
     """Full-width digits and ％ made ASCII (Chinese punctuation kept, for quoting), no
     thousands separators, no spaces."""
     text = unicodedata.normalize("NFC", clean_text(text)).translate(_WIDE)
-    text = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", text)
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 1,234 (a full-width ， separates clauses)
     return re.sub(r"[ \t\u3000]+", "", text)
 
 
@@ -222,10 +222,9 @@ def _figures(fmt_key: str) -> tuple[Figure, ...]:
             if key not in spec.cells:
                 continue
             label = f"{row.label}{t2.column(col).label}"
-            pat = (rf"(?:(?:{verb})了?(?:的)?(?P<row>{names})(?!制度){gap(4)}"
-                   rf"|(?<!行政)(?:{names})(?!制度)(?:本年)?(?:{verb}){_GAP}{{0,4}}?){_num()}")
-            if row_key == "normative":  # 规范性文件 inside 行政规范性文件 is the same row
-                pat = pat.replace("(?<!行政)", "")
+            # “制发行政规范性文件3件” or “行政规范性文件本年制发3件”; never 规章制度
+            pat = (rf"(?:(?:{verb})了?的?(?:{names})(?!制度){gap(4)}"
+                   rf"|(?:{names})(?!制度)(?:本年)?(?:{verb}){_GAP}{{0,4}}?){_num()}")
             out.append(Figure("documents", label, (key,), re.compile(pat)))
     # 表二: 行政事业性收费 amount (2021, 万元)
     if "t2.fees.amount" in spec.cells and spec.cells["t2.fees.amount"].kind == "wan_yuan":
@@ -282,15 +281,22 @@ prose_fees = _figure_check("fees")
 # ---------------------------------------------------------------------------
 # Shares: “予以公开占 30%”
 
+@cache
+def _share_patterns(fmt_key: str) -> tuple[tuple[str, tuple[str, ...], re.Pattern], ...]:
+    """(outcome name, its rows, pattern) for “予以公开4件，占30.8%” / “予以公开占 30%”."""
+    return tuple(
+        (name, tuple(rows), re.compile(rf"(?<!不){re.escape(name)}(?:{_GAP}{{0,4}}?{NUM}件)?[，,（(]?的?"
+                                       rf"(?:占比?|比例)(?:为|达)?[^\d，。；%]{{0,8}}?(?P<num>\d+(?:\.\d+)?)%"))
+        for name, rows in outcome_groups(load_format(fmt_key).table("t3"))
+    )
+
+
 def prose_shares(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     """Percentages of an outcome, compared with its share of the applications handled."""
-    t3 = report.spec.table("t3")
     bases = [("t3.total.total",), ("t3.new.total",), ("t3.new.total", "t3.carried.total")]
     for section, text in _sections(report):
         for sentence in sentences(text):
-            for name, rows in outcome_groups(t3):
-                pat = re.compile(rf"(?<!不){re.escape(name)}(?:{_GAP}{{0,4}}?{NUM}件)?[，,（(]?的?"
-                                 rf"(?:占比?|比例)(?:为|达)?[^\d，。；%]{{0,8}}?(?P<num>\d+(?:\.\d+)?)%")
+            for name, rows, pat in _share_patterns(report.spec.key):
                 for m in pat.finditer(sentence):
                     if _BLOCK.search(_clause_around(sentence, m.start(), m.end())):
                         continue
@@ -367,13 +373,13 @@ def parts_lists(text: str) -> Iterator[PartsList]:
             unit = units.pop()
             head = sentence[:mk.start()]
             total = None
-            clause = re.split(r"[，,；;]", head.rstrip("，,：: "))[-1] if head.rstrip("，,：: ") else ""
-            m = _TOTAL_END.search(head.rstrip()) if head.rstrip() else None
-            if m and clause and _TOTAL_END.search(clause):
+            clause = re.split(r"[，,；;]", head.rstrip("，,：: "))[-1]  # the clause just before the list
+            m = _TOTAL_END.search(clause)
+            if m:  # “……370条，包括：”
                 if m.group("approx") or m.group("unit") != unit:
                     continue
                 total = parse_number(m.group("num"))
-            elif head and not re.search(r"\d|[，,；;]", head) and i > 0:
+            elif head and not re.search(r"\d|[，,；;]", head) and i > 0:  # “新增……信息中包括：”
                 subject = re.sub(r"(中|之中|里|当中)$", "", head.strip())
                 if len(subject) >= 2:
                     pm = re.search(rf"{re.escape(subject)}(?:共计?|合计|总计|达到?|为)?(?P<num>{NUM})(?P<approx>余|多)?"
