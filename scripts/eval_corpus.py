@@ -119,7 +119,8 @@ def main(argv: list[str]) -> int:
         print("未找到语料文件夹（../shared/corpus），跳过评估。")
         return 0
     rows = [evaluate(p) for p in files]
-    print(f"{'文件':<42} {'格式(找到/标注)':<14} {'年度':<11} {'表格（有数值的行/应有行）':<28} {'数字(原文/导入)':<14} 位置  机关")
+    print(f"{'文件':<42} {'格式(找到/标注)':<14} {'年度':<11} {'表格（有数值的行/应有行）':<28} {'缺行':<5} "
+          f"{'数字(原文/导入)':<14} 位置  机关  [导入发现]")
     for r in rows:
         if "error" in r:
             print(f"{r['file']:<42} 无法导入：{r['error']}")
@@ -128,7 +129,7 @@ def main(argv: list[str]) -> int:
         yr = f"{r['year']}/{r['want_year']}" + ("" if str(r["year"]) == r["want_year"] else " ✗")
         nums = f"{r['visible']}/{r['placed']}"
         pos = "一致" if r["order_ok"] else f"不一致（{r['first_diff']}）"
-        print(f"{r['file']:<42} {fmt:<14} {yr:<11} {r['tables']:<28} {nums:<14} {pos}  {r['agency']}"
+        print(f"{r['file']:<42} {fmt:<14} {yr:<11} {r['tables']:<28} {r['missing_rows']:<5} {nums:<14} {pos}  {r['agency']}"
               f"  [{' '.join(r['findings'])}]")
     ok = [r for r in rows if "error" not in r]
     print()
