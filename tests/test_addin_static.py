@@ -158,3 +158,36 @@ def test_libreoffice_reads_the_vba_project(tmp_path):
     assert "nianbao_desktop.run(" in ribbon
     assert "PROJECT_NAME As String = &quot;nianbao&quot;" in runtime
     assert f"XLWINGS_VERSION As String = &quot;{xlwings.__version__}&quot;" in runtime
+
+
+def test_the_python_each_button_runs_works_via_book_caller(tmp_path):
+    """Execute the exact Python statement the VBA hands to RunPython, for every button,
+    with ``xw.Book.caller()`` resolving to a workbook (mock caller on the remote engine)."""
+    import os
+
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    import openpyxl
+
+    from addin.examples import example_report
+    from addin.excel.bridge import book_json
+    from addin.writers.workbook import write_workbook
+
+    ribbon = vba_modules(XLAM)["RibbonMyAddin"]
+    template = re.search(r'RunPython "(.*?)" & action & "(.*?)"', ribbon)
+    path = tmp_path / "r.xlsx"
+    write_workbook(example_report("2021"), path, force=True)
+    payload = book_json(openpyxl.load_workbook(path), name=str(path))
+    seen = {}
+    for proc, action in re.findall(r"Sub (Nianbao\w+)\(control As IRibbonControl\)\s*\n\s*RunNianbao \"(\w+)\"", ribbon):
+        statement = template.group(1) + action + template.group(2)
+        book = xlwings.Book(json=payload)
+        book.set_mock_caller()
+        try:
+            exec(statement, {})  # noqa: S102 — the statement is the add-in's own VBA text
+            seen[proc] = [a["func"] for a in book.json()["actions"]]
+        finally:
+            book.close()
+    assert set(seen) == {"NianbaoValidate", "NianbaoClearMarks", "NianbaoExport", "NianbaoHelp"}
+    assert "setValues" in seen["NianbaoValidate"] and "setRangeColor" in seen["NianbaoValidate"]
+    assert seen["NianbaoHelp"] == ["activateSheet"]
+    assert seen["NianbaoExport"] == ["alert"] and (tmp_path / "r-年报.docx").exists()
