@@ -63,11 +63,7 @@ def set_font(run_or_style, font: tuple[str, str], size=None, bold: bool | None =
         f.size = size
     if bold is not None:
         f.bold = bold
-    rpr = run_or_style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = run_or_style.element.rPr.find(qn("w:rFonts"))  # made by ``f.name`` above
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attr), None)
     fonts.set(qn("w:ascii"), font[1])
@@ -102,16 +98,14 @@ def _style(doc, name: str, font, size, *, bold=False, align=None, indent=True, l
         _first_line_chars(pf, 2, size)
     else:
         pf.first_line_indent = Pt(0)
-    ppr = style.element.get_or_add_pPr()
-    for tag in ("w:pBdr",):
-        el = ppr.find(qn(tag))
-        if el is not None:
-            ppr.remove(el)
+    border = style.element.get_or_add_pPr().find(qn("w:pBdr"))  # the template's Title has a rule below
+    if border is not None:
+        border.getparent().remove(border)
     return style
 
 
 def _styles(doc) -> None:
-    # Document defaults: Chinese language, 仿宋 3号, no spacing after paragraphs.
+    # Document defaults: Chinese as the East-Asian language (line breaking, punctuation).
     rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     lang = rpr_default.find(qn("w:lang"))
     if lang is None:
@@ -171,9 +165,7 @@ def _page_number(footer, align) -> None:
         p.paragraph_format.left_indent = PAGE_NUMBER_SIZE
     p.add_run("— ")
     _field(p, "PAGE", "1")
-    p.add_run(" —")
-    for run in p.runs:
-        set_font(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    p.add_run(" —")  # the Footer style sets 4号 宋体
 
 
 def _cell_margins(tbl, mm: float) -> None:
