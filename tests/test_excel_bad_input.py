@@ -180,3 +180,23 @@ def test_long_messages_wrap(template):
     wb["表三"]["D6"] = 99
     run(wb)
     assert wb["校验结果"]["B2"].alignment.wrap_text
+
+
+def test_a_click_in_another_process_holds_the_workbook():
+    """RunPython starts one Python process per click: the lock works across processes and
+    is gone when the holding process ends."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys\nfrom addin.excel.desktop import BookLock\n"
+         "with BookLock('年报.xlsx') as ok:\n    print(ok, flush=True)\n    sys.stdin.readline()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "True"
+        with desktop.BookLock("年报.xlsx") as acquired:
+            assert not acquired
+    finally:
+        child.communicate("\n", timeout=30)
+    with desktop.BookLock("年报.xlsx") as acquired:
+        assert acquired

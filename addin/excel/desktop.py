@@ -33,35 +33,43 @@ def _lock_path(book_name: str) -> Path:
 
 
 class BookLock:
-    """An exclusive lock file per workbook; held while a macro runs."""
+    """An exclusive, non-blocking OS file lock per workbook, held while a macro runs.
+
+    The operating system drops the lock when the process ends, so a crashed run never
+    leaves the workbook locked.
+    """
 
     def __init__(self, book_name: str):
         self.path = _lock_path(book_name)
-        self.fd: int | None = None
+        self.file = None
 
     def __enter__(self) -> bool:
+        self.file = open(self.path, "a+b")
         try:
-            self.fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            os.write(self.fd, str(os.getpid()).encode())
-            return True
-        except FileExistsError:
-            if self._stale():
-                self.path.unlink(missing_ok=True)
-                return self.__enter__()
-            return False
+            if os.name == "nt":
+                import msvcrt
 
-    def _stale(self) -> bool:
-        try:
-            pid = int(self.path.read_text() or 0)
-            os.kill(pid, 0)
-            return False
-        except (ValueError, OSError):
+                self.file.seek(0)
+                msvcrt.locking(self.file.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
+        except OSError:
+            self.file.close()
+            self.file = None
+            return False
 
     def __exit__(self, *exc) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.path.unlink(missing_ok=True)
+        if self.file is not None:
+            if os.name == "nt":
+                import msvcrt
+
+                self.file.seek(0)
+                msvcrt.locking(self.file.fileno(), msvcrt.LK_UNLCK, 1)
+            self.file.close()
+            self.file = None
 
 
 def run_on(book, action: str):
