@@ -89,4 +89,12 @@ def run(action: str):
     """Called by the add-in's VBA for a ribbon button."""
     import xlwings as xw
 
-    return run_on(xw.Book.caller(), action)
+    try:
+        book = xw.Book.caller()
+    except Exception:  # no workbook is open, or Excel refused: a message, not a traceback dialog
+        try:
+            xw.apps.active.alert("请先打开年报工作簿，再点击“政务公开年报”选项卡上的按钮。", title=macros.TITLE)
+        except Exception:
+            pass
+        return None
+    return run_on(book, action)
