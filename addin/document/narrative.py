@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..errors import InputError
 from ..formats import Table
 from ..model import Report
 from ..values import EMPTY, NUMBER, format_number
@@ -134,8 +135,6 @@ def generated_sections(report: Report, choice: str | None = None) -> set[str]:
     keys = {k.strip() for k in choice.split(",") if k.strip()}
     unknown = keys - set(GENERATED_KEYS)
     if unknown:
-        from ..errors import InputError
-
         raise InputError(f"无法识别的部分“{'、'.join(sorted(unknown))}”：只能为 {'、'.join(GENERATED_KEYS)}，或 all、none")
     return keys
 
