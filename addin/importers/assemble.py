@@ -229,7 +229,7 @@ def _row_names(fmt, table: str, keys) -> str:
     return "、".join(t.row(k).short for k in keys)
 
 
-def _problems(reader: _Reader, fmt_guessed: bool, votes: dict) -> list[Finding]:
+def _problems(reader: _Reader, fmt_guessed: bool) -> list[Finding]:
     fmt = reader.fmt
     out: list[Finding] = []
     if fmt_guessed:
@@ -304,10 +304,9 @@ def _agency_from_title(title: str, before: str) -> str:
 
 
 def _year(title: str, preamble: str, s1: str) -> int | None:
-    for text in (title,):
-        m = _YEAR.search(text)
-        if m:
-            return int(m.group(1))
+    m = _YEAR.search(title)
+    if m:
+        return int(m.group(1))
     m = re.search(r"(?:统计期限|统计时限|期限为|期限自)[^。]{0,8}?(20\d{2})\s*年", preamble + s1)
     if m:
         return int(m.group(1))
@@ -315,9 +314,9 @@ def _year(title: str, preamble: str, s1: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def assemble(tokens: list[Token], source: str = "") -> Report:
-    """The report in ``tokens`` (see :mod:`.tokens`)."""
-    tokens = merge_split_labels(tokens)
+def _headings(tokens: list[Token]) -> list[tuple[int, str]]:
+    """(token index, section key) of the six headings, in order; a later “三、” that is
+    not a heading, or a heading out of order, is prose."""
     headings: list[tuple[int, str]] = []
     current = 0
     for i, t in enumerate(tokens):
@@ -326,31 +325,32 @@ def assemble(tokens: list[Token], source: str = "") -> Report:
             if key and _ORDER[key] > current:
                 headings.append((i, key))
                 current = _ORDER[key]
-    bounds = dict((k, i) for i, k in headings)
-    first = headings[0][0] if headings else len(tokens)
+    return headings
 
-    def span(key: str) -> tuple[int, int]:
-        start = bounds[key] + 1
-        later = [i for i, k in headings if _ORDER[k] > _ORDER[key]]
-        return start, (later[0] if later else len(tokens))
 
+def _sections(tokens: list[Token], headings: list[tuple[int, str]]) -> dict[str, str]:
+    """The prose under each heading; under 二、三、四 only the sentences, not the table."""
     sections: dict[str, str] = {}
-    for _, key in headings:
-        a, b = span(key)
-        lines = [t.text for t in tokens[a:b] if t.text]
+    for n, (i, key) in enumerate(headings):
+        end = headings[n + 1][0] if n + 1 < len(headings) else len(tokens)
+        lines = [t.text for t in tokens[i + 1:end] if t.text]
         if key in ("s2", "s3", "s4"):
             lines = [x for x in lines if len(norm(x)) >= 15 and not value_state(x) and
                      label_index("2021").match(x) is None and label_index("2019").match(x) is None]
         if lines:
             sections[key] = "\n".join(lines)
-    preamble = "\n".join(t.text for t in tokens[:first] if t.text)
+    return sections
 
+
+def _identity(tokens: list[Token], first: int, s1: str) -> tuple[int | None, str, dict[str, str]]:
+    """Year, agency and contact details, from the title and the preamble before 一、."""
+    preamble = "\n".join(t.text for t in tokens[:first] if t.text)
     title, before = _title(tokens, first)
-    year = _year(title, preamble, sections.get("s1", ""))
+    year = _year(title, preamble, s1)
     agency = _agency_from_title(title, before) if title else ""
     if not agency:
         for rx in _AGENCY_BY:
-            m = rx.search(preamble) or rx.search(sections.get("s1", "")[:300])
+            m = rx.search(preamble) or rx.search(s1[:300])
             if m and not re.search(r"[。，,]|^我|^本", m.group(1)):
                 agency = m.group(1).strip()
                 break
@@ -359,12 +359,27 @@ def assemble(tokens: list[Token], source: str = "") -> Report:
         m = rx.search(preamble)
         if m:
             contact[k] = m.group(1).strip()
+    return year, agency, contact
 
+
+def _format(tokens: list[Token], year: int | None) -> tuple[str, bool]:
+    """The format told by the labels only one format has; else by the year (guessed)."""
     votes = format_votes(t.text for t in tokens if t.text and len(t.text) <= 80)
     best = max(votes.values())
     winners = [f for f, v in votes.items() if v == best]
-    guessed = best == 0 or len(winners) > 1
-    fmt_key = winners[0] if not guessed else (format_for_year(year) if year else "2021")
+    if best > 0 and len(winners) == 1:
+        return winners[0], False
+    return (format_for_year(year) if year else "2021"), True
+
+
+def assemble(tokens: list[Token], source: str = "") -> Report:
+    """The report in ``tokens`` (see :mod:`.tokens`)."""
+    tokens = merge_split_labels(tokens)
+    headings = _headings(tokens)
+    bounds = {k: i for i, k in headings}
+    sections = _sections(tokens, headings)
+    year, agency, contact = _identity(tokens, headings[0][0] if headings else len(tokens), sections.get("s1", ""))
+    fmt_key, guessed = _format(tokens, year)
 
     start = bounds.get("s2", bounds.get("s3", bounds.get("s4", 0)))
     end = min([i for i, k in headings if k in ("s5", "s6") and i > start] or [len(tokens)])
@@ -388,5 +403,5 @@ def assemble(tokens: list[Token], source: str = "") -> Report:
     for key, c in report.cells.items():
         if c.note == TEXT_NOTE:  # published text is always text: only a real oddity is worth a note
             report.cells[key] = replace(c, note=None)
-    report.problems.extend(_problems(reader, guessed and found_any, votes))
+    report.problems.extend(_problems(reader, guessed and found_any))
     return report
