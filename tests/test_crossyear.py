@@ -1,7 +1,6 @@
 """Cross-year rules (rules/rulesets/crossyear.json): each fires on a pair of reports that
 breaks it and stays quiet on a consistent pair, and none fires without last year's report."""
 
-from dataclasses import replace
 
 import pytest
 

@@ -1,7 +1,6 @@
 """Bad input to the importer: every case gets a clear Chinese message or a report with
 findings — never a crash, never invented numbers."""
 
-import io
 import random
 import sys
 import zipfile
