@@ -200,3 +200,13 @@ def test_a_click_in_another_process_holds_the_workbook():
         child.communicate("\n", timeout=30)
     with desktop.BookLock("年报.xlsx") as acquired:
         assert acquired
+
+
+def test_ledger_too_long_for_a_cell_restores_every_named_cell():
+    from addin.excel import marks as mk
+
+    many = {mk.Cell("表三", f"D{i}"): "error" for i in range(1, 3000)}
+    assert mk.ledger_text(many) == mk.EVERYTHING
+    restored = mk.read_ledger(mk.EVERYTHING, ["表三!D6", "正文!A5", "s1"])
+    assert set(restored) == {mk.Cell("表三", "D6"), mk.Cell("正文", "A5")}
+    assert mk.read_ledger("not json") == {} and mk.read_ledger('[["表三","D6","error"]]') == {mk.Cell("表三", "D6"): "error"}

@@ -161,7 +161,7 @@ def _clear_rows(book, snap: Snapshot, results: Place) -> None:
 def apply_plan(book, snap: Snapshot, plan: mk.Plan) -> None:
     """Write a plan: ledger (old ∪ new) → restore old marks → rows → new marks → status → ledger (new)."""
     results = _require_results(snap)
-    previous = mk.read_ledger(snap.ledger_text)
+    previous = mk.read_ledger(snap.ledger_text, list(snap.locations.values()))
     ledger = _ledger_place(book, snap, results)
     _write_ledger(book, ledger, mk.ledger_text({**previous, **plan.marks}))
     _paint(book, snap, plan.unmark, _restore_color(snap))
@@ -195,7 +195,7 @@ def validate(book, now: dt.datetime | None = None) -> list:
     """
     snap, report, findings = check(book)
     _require_results(snap)
-    plan = mk.plan(findings, mk.read_ledger(snap.ledger_text), now or dt.datetime.now())
+    plan = mk.plan(findings, mk.read_ledger(snap.ledger_text, list(snap.locations.values())), now or dt.datetime.now())
     apply_plan(book, snap, plan)
     if not findings:
         _alert(book, "校验通过：未发现错误或警告。")
@@ -209,7 +209,7 @@ def clear_marks(book) -> None:
     """清除标记: restore the coloured cells and empty the 校验结果 rows and the status line."""
     snap = read_snapshot(book)
     results = _require_results(snap)
-    previous = mk.read_ledger(snap.ledger_text)
+    previous = mk.read_ledger(snap.ledger_text, list(snap.locations.values()))
     _paint(book, snap, sorted(previous, key=lambda c: (c.sheet, c.address)), _restore_color(snap))
     _clear_rows(book, snap, results)
     if snap.status is not None:

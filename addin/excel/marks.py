@@ -61,16 +61,26 @@ def cell_marks(findings: list[Finding]) -> dict[Cell, str]:
 # -- the ledger ---------------------------------------------------------------
 
 
+#: Ledger text meaning "too many to list: restore every named input cell" (an Excel
+#: cell holds at most 32,767 characters).
+EVERYTHING = "*"
+LEDGER_LIMIT = 32_000
+
+
 def ledger_text(marks: dict[Cell, str]) -> str:
     """The ledger's JSON: ``[["表三", "C6", "error"], …]`` in a stable order."""
     rows = sorted([c.sheet, c.address, s] for c, s in marks.items())
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")) if rows else ""
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":")) if rows else ""
+    return EVERYTHING if len(text) > LEDGER_LIMIT else text
 
 
-def read_ledger(text: str) -> dict[Cell, str]:
-    """Parse a ledger; anything unreadable (a filer typed over it) reads as no marks."""
+def read_ledger(text: str, every_cell: list[str] | None = None) -> dict[Cell, str]:
+    """Parse a ledger; anything unreadable (a filer typed over it) reads as no marks.
+    ``every_cell`` (the locations of all named cells) stands for :data:`EVERYTHING`."""
     if not text:
         return {}
+    if text == EVERYTHING:
+        return {c: ERROR for c in (parse_location(x) for x in every_cell or []) if c is not None}
     try:
         rows = json.loads(text)
         return {Cell(str(r[0]), str(r[1])): str(r[2]) for r in rows if len(r) == 3 and str(r[2]) in FILLS}
