@@ -83,8 +83,11 @@ def macro(func: Callable) -> Callable:
             log.exception("macro %s failed", func.__name__)
             if queued is not None:
                 del queued[start:]
-            _alert(book, f"操作未完成，工作簿未作修改：{type(e).__name__}: {e}。"
-                         "请保存工作簿后重试；如仍出错，请把此消息发给技术支持。", "critical")
+            if queued is not None:  # remote engines: the queued writes are simply not sent
+                done = "操作未完成，工作簿未作修改"
+            else:  # desktop: writes happen at once; the ledger was written first
+                done = "操作未完成，请再点一次“校验”或“清除标记”使标记恢复一致"
+            _alert(book, f"{done}：{type(e).__name__}: {e}。如仍出错，请把此消息发给技术支持。", "critical")
         return None
 
     return run
