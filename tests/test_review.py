@@ -164,3 +164,30 @@ def test_output_inside_the_reviewed_folder_is_not_reviewed(batch):
     main(["review", str(batch), "-o", str(out), "--jobs", "1", "--force"])
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert "review.json" not in {Path(r["file"]).name for r in doc["reports"]}
+
+
+from addin.review.batch import _review_chunk as _real_review_chunk  # noqa: E402
+
+
+def _die_on_bomb(paths, *args):
+    import os as _os
+
+    if any(p.endswith("bomb.json") for p in paths):
+        _os._exit(1)  # a worker killed mid-chunk (out of memory, a crash in a C library)
+    return _real_review_chunk(paths, *args)
+
+
+def test_a_dying_worker_costs_only_its_files(tmp_path, monkeypatch):
+    from addin.review import batch as batch_mod
+
+    for i in range(79):
+        dump(named("2021", i, f"示例{i}所", 2023), tmp_path / f"r{i:02d}.json")
+    dump(named("2021", 99, "炸弹", 2023), tmp_path / "r15bomb.json")
+    monkeypatch.setattr(batch_mod, "_review_chunk", _die_on_bomb)
+    rows = review([tmp_path], jobs=2)
+    assert len(rows) == 80
+    dead = [r for r in rows if "工作进程异常退出" in r.problem]
+    assert any(r.file.endswith("bomb.json") for r in dead)
+    assert len(dead) <= 4 * batch_mod.CHUNK  # the in-flight chunks only
+    assert sum(1 for r in rows if not r.problem) == 80 - len(dead) >= 80 - 4 * batch_mod.CHUNK
+    assert all(r.agency for r in rows if not r.problem)

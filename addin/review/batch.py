@@ -17,6 +17,7 @@ import re
 import sys
 import unicodedata
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -190,10 +191,13 @@ def _chunks(items: Iterable, n: int) -> Iterator[list]:
 
 
 def run_parallel(func: Callable, items: list, args: tuple = (), jobs: int | None = None,
-                 progress: Callable[[int], None] | None = None, shared=None) -> list:
+                 progress: Callable[[int], None] | None = None, shared=None,
+                 on_error: Callable[[list, BaseException], list] | None = None) -> list:
     """``func(chunk, *args)`` over chunks of ``items`` on all cores, a bounded number of
     chunks in flight; results flattened in the order of ``items``. ``shared`` is handed
-    to every worker once (:func:`_set_shared`), not with every chunk."""
+    to every worker once (:func:`_set_shared`), not with every chunk. If a worker dies
+    (out of memory, a crash in a C library), ``on_error(chunk, exc)`` stands in for the
+    chunks it had, and the rest goes on in a fresh pool."""
     jobs = jobs or os.cpu_count() or 1
     chunks = list(_chunks(items, CHUNK))
     results: dict[int, list] = {}
@@ -203,32 +207,54 @@ def run_parallel(func: Callable, items: list, args: tuple = (), jobs: int | None
             results[i] = func(chunk, *args)
             if progress:
                 progress(len(chunk))
-    else:
+        return [r for i in range(len(chunks)) for r in results[i]]
+    todo = list(range(len(chunks)))
+    while todo:
+        broken = False
         with ProcessPoolExecutor(max_workers=jobs, initializer=_set_shared, initargs=(shared,)) as pool:
-            pending = {}
-            it = iter(enumerate(chunks))
-            for i, chunk in it:
-                pending[pool.submit(func, chunk, *args)] = (i, len(chunk))
-                if len(pending) >= jobs * 2:
-                    break
+            pending: dict = {}
+            queue = iter(list(todo))
+
+            def submit() -> None:
+                i = next(queue, None)
+                if i is not None:
+                    pending[pool.submit(func, chunks[i], *args)] = i
+
+            for _ in range(jobs * 2):
+                submit()
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    i, n = pending.pop(fut)
-                    results[i] = fut.result()
+                    i = pending.pop(fut)
+                    try:
+                        results[i] = fut.result()
+                    except BrokenProcessPool as e:
+                        broken = True
+                        results[i] = on_error(chunks[i], e) if on_error else []
+                    except Exception as e:  # noqa: BLE001 - one chunk's failure is reported, not fatal
+                        results[i] = on_error(chunks[i], e) if on_error else []
                     if progress:
-                        progress(n)
-                    nxt = next(it, None)
-                    if nxt is not None:
-                        pending[pool.submit(func, nxt[1], *args)] = (nxt[0], len(nxt[1]))
+                        progress(len(chunks[i]))
+                    if not broken:
+                        submit()
+        todo = [i for i in todo if i not in results]
     return [r for i in range(len(chunks)) for r in results[i]]
+
+
+def _error_rows(chunk: list[str], exc: BaseException) -> list[Row]:
+    return [Row(file=p, problem=f"处理该文件的工作进程异常退出（{type(exc).__name__}），可能是文件过于复杂或内存不足；"
+                                f"请单独审核该文件") for p in chunk]
+
+
+def _error_ids(chunk: list[str], exc: BaseException) -> list[tuple[str, str, None]]:
+    return [(p, "", None) for p in chunk]
 
 
 def prev_index(folder: str | Path, jobs: int | None = None) -> dict[str, list[tuple[int | None, str]]]:
     """``{normalised agency: [(year, path), …]}`` for every report under ``folder``."""
     paths = [str(p) for p in iter_paths([folder]) if p.suffix.lower() in REPORT_SUFFIXES]
     index: dict[str, list[tuple[int | None, str]]] = {}
-    for path, key, year in run_parallel(_identify_chunk, paths, jobs=jobs):
+    for path, key, year in run_parallel(_identify_chunk, paths, jobs=jobs, on_error=_error_ids):
         if key:
             index.setdefault(key, []).append((year, path))
     return index
@@ -298,7 +324,7 @@ def review(paths: Iterable[str | Path], *, prev_file: str | None = None, prev_di
     index = prev_index(prev_dir, jobs) if prev_dir else None
     bar = Progress(len(files), progress)
     try:
-        rows = run_parallel(_review_chunk, files, (prev_file, overlay), jobs, bar, shared=index)
+        rows = run_parallel(_review_chunk, files, (prev_file, overlay), jobs, bar, shared=index, on_error=_error_rows)
     finally:
         bar.close()
     flag_duplicates(rows)
