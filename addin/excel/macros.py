@@ -182,7 +182,7 @@ def apply_plan(book, snap: Snapshot, plan: mk.Plan) -> None:
     _write_ledger(book, ledger, mk.ledger_text(plan.marks))
 
 
-def check(book, now: dt.datetime | None = None):
+def check(book):
     """Read and validate ``book`` without writing: ``(snapshot, report, findings)``."""
     snap = read_snapshot(book)
     report = _read_report(book, snap)
