@@ -191,3 +191,13 @@ def test_the_python_each_button_runs_works_via_book_caller(tmp_path):
     assert "setValues" in seen["NianbaoValidate"] and "setRangeColor" in seen["NianbaoValidate"]
     assert seen["NianbaoHelp"] == ["activateSheet"]
     assert seen["NianbaoExport"] == ["alert"] and (tmp_path / "r-年报.docx").exists()
+
+
+def test_build_command_refuses_to_overwrite_and_rebuilds(tmp_path):
+    from addin.cli import main
+
+    out = tmp_path / "nianbao.xlam"
+    assert main(["addin", "build", "-o", str(out)]) == 0
+    assert out.read_bytes() == XLAM.read_bytes()
+    assert main(["addin", "build", "-o", str(out)]) == 2  # exists, no --force
+    assert main(["addin", "check", str(out)]) == 0

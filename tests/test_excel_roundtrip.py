@@ -202,3 +202,16 @@ def test_export_report_writes_the_document_next_to_the_workbook(tmp_path):
     # Without a saved file (a new workbook) the filer is told to save first.
     actions = press("工作簿1")
     assert [a["func"] for a in actions] == ["alert"] and "保存" in actions[0]["args"][0]
+
+
+def test_mark_clear_in_file_mode(tmp_path):
+    from addin.cli import main
+
+    path = make_workbook(tmp_path / "年报.xlsx", "2019", broken=True)
+    out = tmp_path / "年报-校验.xlsx"
+    assert main(["mark", str(path)]) == 1
+    assert result_rows(openpyxl.load_workbook(out))
+    assert main(["mark", str(out), "--clear", "-o", str(out), "--force"]) == 0
+    rows, fills, status, ledger = state(out)
+    assert rows == [] and status is None and not ledger
+    assert not [k for k, v in fills.items() if v in (ERROR_FILL, WARNING_FILL)]
