@@ -22,6 +22,7 @@ from .ruleset import Check, RuleSet, compile_rule, load_rules
 from .values import INVALID, NUMBER, format_number
 
 _FIELDS = ("year", "format", "agency")
+_SECTIONS = frozenset(f"s{i}" for i in range(1, 7))
 _VALUE = re.compile(r"\{([a-z_][a-z0-9_.\[\]]*)\}")
 EMPTY_NOTE = "（其中空白或“/”单元格按 0 计）"
 
@@ -39,7 +40,7 @@ def _resolver(report: Report, prev: Report | None, empty_as_zero: bool, used_bla
             source, key = prev, ref[5:]
         if key in _FIELDS:
             return getattr(source, key)
-        if re.fullmatch(r"s[1-6]", key):
+        if key in _SECTIONS:
             return source.sections.get(key, "") or ""
         cell = source.cell(key)
         if cell.state == NUMBER:

@@ -13,16 +13,21 @@ from their parts exactly as the ``=SUM(...)`` would show them.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import warnings
 import zipfile
 from collections.abc import Iterable
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+import python_calamine
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.xml.functions import iterparse
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from ..errors import InputError
 from ..findings import Finding
@@ -75,6 +80,7 @@ def check_zip(data: bytes, name: str) -> None:
             raise InputError(f"{name}：不是有效的 Excel 工作簿（缺少 xl/workbook.xml；可能是其他类型的 zip 文件）")
 
 
+@lru_cache(maxsize=4096)
 def parse_reference(text: str) -> tuple[str, str] | None:
     """``'表三'!$C$6`` → ``("表三", "C6")``; ``None`` for #REF! and anything not one cell or range."""
     if "#REF!" in text.upper():
@@ -116,11 +122,11 @@ def _load(data: bytes, name: str) -> tuple[Any, ExcelReader]:
     return reader.wb, reader
 
 
-def _uncached_formulas(data: bytes, reader: ExcelReader, wanted: dict[str, set[str]]) -> set[tuple[str, str]]:
+def _uncached_formulas(data: bytes, wanted: dict[str, set[str]]) -> set[tuple[str, str]]:
     """Which of the ``{sheet: {coords}}`` cells hold a formula with no calculated value."""
-    parts = {sheet.name: rel.target.lstrip("/") for sheet, rel in reader.parser.find_sheets()}
     found: set[tuple[str, str]] = set()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
+        _, parts, _ = _sheet_parts(z)
         for sheet, coords in wanted.items():
             part = parts.get(sheet)
             if part is None:
@@ -165,14 +171,21 @@ def fill_uncalculated_totals(values: dict[str, Any], uncalculated: set[str], fmt
         values[defined_name(key)] = value(key)
 
 
+@cache
+def _own_names() -> dict[str, frozenset[str]]:
+    """``{format: names of the cells only that format has}``."""
+    out = {}
+    for fmt in FORMATS:
+        others = set().union(*(load_format(f).keys for f in FORMATS if f != fmt))
+        out[fmt] = frozenset(defined_name(k) for k in set(load_format(fmt).keys) - others)
+    return out
+
+
 def template_format(names: Iterable[str]) -> str | None:
     """Which format's template the workbook was made from, told by its cell names: the
     format with the most names of cells that only it has (``None`` if neither)."""
-    keys = {key_of_name(n) for n in names}
-    scores = {}
-    for fmt in FORMATS:
-        others = set().union(*(load_format(f).keys for f in FORMATS if f != fmt))
-        scores[fmt] = len(keys & (set(load_format(fmt).keys) - others))
+    names = names if isinstance(names, (set, frozenset, dict)) else set(names)
+    scores = {fmt: sum(1 for n in own if n in names) for fmt, own in _own_names().items()}
     best = max(scores, key=scores.get)
     return best if scores[best] else None
 
@@ -201,7 +214,7 @@ def _check_tables_left(values: dict[str, Any], name: str) -> None:
 
 
 def _calculate_totals(values: dict[str, Any], locations: dict[str, str], fmt_key: str, data: bytes,
-                      reader: ExcelReader, name: str) -> None:
+                      name: str) -> None:
     """Give the template's totals that were never calculated (empty in ``data_only``
     but holding a formula) the value Excel would show."""
     computed = computed_cells(fmt_key)
@@ -214,11 +227,159 @@ def _calculate_totals(values: dict[str, Any], locations: dict[str, str], fmt_key
         sheet, coord = location.rsplit("!", 1)
         wanted.setdefault(sheet, set()).add(coord)
     try:
-        uncached = _uncached_formulas(data, reader, wanted)
+        uncached = _uncached_formulas(data, wanted)
     except Exception as e:  # noqa: BLE001 - a sheet openpyxl read but the scan cannot: corrupt
         raise _corrupt(name, e) from None
     uncalculated = {k for k, location in empty.items() if tuple(location.rsplit("!", 1)) in uncached}
     fill_uncalculated_totals(values, uncalculated, fmt_key)
+
+
+
+
+class _NeedOpenpyxl(Exception):
+    """The fast path met something it does not handle; openpyxl reads the file instead."""
+
+
+_SHEET_EL = re.compile(rb'<(?:\w+:)?sheet\b([^>]*)/?>')
+_DEFINED_NAME_EL = re.compile(rb'<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>')
+_REL_EL = re.compile(rb'<(?:\w+:)?Relationship\b([^>]*)/?>')
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+
+
+def _attrs(text: bytes) -> dict[str, str]:
+    """XML attributes as text; names keep their prefix (``r:id``)."""
+    return {k.decode(): html.unescape(v.decode("utf-8")) for k, v in _ATTR.findall(text)}
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> tuple[list[str], dict[str, str], bytes]:
+    """Sheet names in order, ``{sheet name: part path}``, and workbook.xml itself.
+
+    workbook.xml and its relationships are scanned as text, not parsed as XML: only
+    element and attribute text is read, so no entity or DTD is ever expanded.
+    """
+    book = z.read("xl/workbook.xml")
+    targets = {}
+    for m in _REL_EL.finditer(z.read("xl/_rels/workbook.xml.rels")):
+        a = _attrs(m.group(1))
+        targets[a.get("Id")] = a.get("Target", "")
+    order, parts = [], {}
+    for m in _SHEET_EL.finditer(book):
+        a = _attrs(m.group(1))
+        rid = next((v for k, v in a.items() if k.endswith(":id")), None)
+        target = targets.get(rid, "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        order.append(a.get("name", ""))
+        parts[a.get("name", "")] = target
+    return order, parts, book
+
+
+_NAME_ATTR = re.compile(rb'\bname="(NB\.[^"]*)"')
+_LOCAL_ATTR = re.compile(rb'\blocalSheetId="(\d+)"')
+
+
+def _unescape(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
+
+
+def _defined_names(book: bytes, order: list[str]) -> dict[str, str]:
+    """Our names from workbook.xml, book-scoped first (as :func:`_our_names` does for openpyxl)."""
+    names: dict[str, str] = {}
+    scoped: list[tuple[int, str, str]] = []
+    for m in _DEFINED_NAME_EL.finditer(book):
+        found = _NAME_ATTR.search(m.group(1))
+        if found is None:
+            continue  # not one of ours (print areas, the filer's own names)
+        name, text = _unescape(found.group(1)), _unescape(m.group(2))
+        if key_of_name(name) is None:
+            continue
+        local = _LOCAL_ATTR.search(m.group(1))
+        if local is None:
+            names[name] = text
+        else:
+            scoped.append((int(local.group(1)), name, text))
+    for _, name, text in sorted(scoped):
+        names.setdefault(name, text)
+    return names
+
+
+def _error_cells(xml: bytes) -> dict[str, str]:
+    """``{coord: "#DIV/0!"}`` for the error values in one sheet part (calamine drops them)."""
+    found = {}
+    for _, el in iterparse(io.BytesIO(xml)):
+        if el.tag == _NS + "c" and el.get("t") == "e":
+            found[el.get("r")] = el.findtext(_NS + "v") or "#VALUE!"
+        elif el.tag == _NS + "row":
+            el.clear()
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _row_col(coord: str) -> tuple[int, int]:
+    col, row = coordinate_from_string(coord)
+    return row - 1, column_index_from_string(col) - 1
+
+
+def _cell(grid: list[list[Any]], coord: str) -> Any:
+    r, c = _row_col(coord)
+    if r < len(grid) and c < len(grid[r]):
+        v = grid[r][c]
+        return None if v == "" else v
+    return None
+
+
+def _named_values_fast(data: bytes) -> tuple[dict[str, Any], dict[str, str]]:
+    """Read our named cells with calamine: names from workbook.xml, values from the sheets."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            order, parts, book = _sheet_parts(z)
+            targets = {dn: parse_reference(ref) for dn, ref in _defined_names(book, order).items()}
+            wanted = {t[0] for t in targets.values() if t is not None}
+            errors = {}
+            for sheet in wanted & set(parts):
+                xml = z.read(parts[sheet])
+                if b't="e"' in xml:
+                    errors[sheet] = _error_cells(xml)
+        calamine = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        grids = {sheet: calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                 for sheet in wanted if sheet in parts}
+    except Exception as e:  # noqa: BLE001 - anything unusual: let openpyxl read it and explain
+        raise _NeedOpenpyxl from e
+    values: dict[str, Any] = {}
+    locations: dict[str, str] = {}
+    for dn, target in targets.items():
+        if target is None or target[0] not in grids:
+            values[dn] = BROKEN
+            continue
+        sheet, coord = target
+        value = errors.get(sheet, {}).get(coord)
+        values[dn] = value if value is not None else _cell(grids[sheet], coord)
+        locations[dn] = f"{sheet}!{coord}"
+    return values, locations
+
+
+def _named_values_openpyxl(data: bytes, name: str) -> tuple[dict[str, Any], dict[str, str]]:
+    wb, _ = _load(data, name)
+    sheets = {ws.title: ws for ws in wb.worksheets}
+    values: dict[str, Any] = {}
+    locations: dict[str, str] = {}
+    for dn, ref in _our_names(wb).items():
+        target = parse_reference(ref)
+        if target is None or target[0] not in sheets:
+            values[dn] = BROKEN
+            continue
+        sheet, coord = target
+        try:
+            values[dn] = sheets[sheet][coord].value  # an error such as #DIV/0! reads as its text
+        except (ValueError, KeyError):
+            values[dn] = BROKEN
+            continue
+        locations[dn] = f"{sheet}!{coord}"
+    return values, locations
+
+
+#: Read values with calamine (fast); ``False`` reads everything with openpyxl (tests compare the two).
+FAST = True
 
 
 def read_workbook(path: str | Path) -> Report:
@@ -236,28 +397,17 @@ def read_workbook(path: str | Path) -> Report:
     except OSError as e:
         raise InputError(f"无法读取文件 {path}：{e.strerror or e}") from None
     check_zip(data, name)
-    wb, reader = _load(data, name)
-
-    sheets = {ws.title: ws for ws in wb.worksheets}
-    values: dict[str, Any] = {}
-    locations: dict[str, str] = {}
-    for dn, ref in _our_names(wb).items():
-        target = parse_reference(ref)
-        if target is None or target[0] not in sheets:
-            values[dn] = BROKEN
-            continue
-        sheet, coord = target
-        try:
-            values[dn] = sheets[sheet][coord].value  # an error such as #DIV/0! reads as its text
-        except (ValueError, KeyError):
-            values[dn] = BROKEN
-            continue
-        locations[dn] = f"{sheet}!{coord}"
+    try:
+        if not FAST:
+            raise _NeedOpenpyxl
+        values, locations = _named_values_fast(data)
+    except _NeedOpenpyxl:
+        values, locations = _named_values_openpyxl(data, name)
 
     _check_tables_left(values, name)
     mismatch = _check_format_cell(values, locations)
     fmt_key = _format(values.get(META_NAMES["format"])) or template_format(values) or "2021"
-    _calculate_totals(values, locations, fmt_key, data, reader, name)
+    _calculate_totals(values, locations, fmt_key, data, name)
 
     report = report_from_named_cells(values, locations, str(path))
     if mismatch is not None:
