@@ -20,8 +20,11 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(src: Path, to: str, outdir: Path, timeout: float = 180, filter_: str | None = None) -> Path:
+def convert(src: Path, to: str, outdir: Path, timeout: float = 180, filter_: str | None = None,
+            env: dict[str, str] | None = None) -> Path:
     """Convert ``src`` to format ``to`` (``"pdf"``, ``"xlsx"``) into ``outdir``; return the new file.
+
+    ``env`` adds environment variables for the LibreOffice process only.
 
     Raises :class:`InputError` with a Chinese message if LibreOffice is missing, times
     out or fails.
@@ -35,7 +38,7 @@ def convert(src: Path, to: str, outdir: Path, timeout: float = 180, filter_: str
     with tempfile.TemporaryDirectory(prefix="nianbao-lo-") as profile:
         cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--nologo",
                "--convert-to", target, "--outdir", str(outdir), str(src)]
-        env = {**os.environ, "HOME": profile}
+        env = {**os.environ, "HOME": profile, **(env or {})}
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:

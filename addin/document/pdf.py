@@ -7,7 +7,6 @@ with ``fonts.conf`` beside this module, which maps them to installed CJK fonts
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
@@ -30,17 +29,11 @@ def check_available() -> None:
                              "安装方法（Debian/Ubuntu）：apt-get install libreoffice-writer-nogui fonts-noto-cjk")
 
 
-@contextlib.contextmanager
-def _font_fallbacks():
-    """Point fontconfig at our aliases for the conversion (unless the user set their own)."""
+def _font_fallbacks() -> dict[str, str]:
+    """Environment for the conversion: point fontconfig at our aliases (unless the user set their own)."""
     if "FONTCONFIG_FILE" in os.environ or not FONTS_CONF.exists():
-        yield
-        return
-    os.environ["FONTCONFIG_FILE"] = str(FONTS_CONF)
-    try:
-        yield
-    finally:
-        os.environ.pop("FONTCONFIG_FILE", None)
+        return {}
+    return {"FONTCONFIG_FILE": str(FONTS_CONF)}
 
 
 def docx_to_pdf(docx: str | Path, path: str | Path, force: bool = False) -> Path:
@@ -49,8 +42,7 @@ def docx_to_pdf(docx: str | Path, path: str | Path, force: bool = False) -> Path
     with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
         src = Path(tmp) / "report.docx"
         shutil.copyfile(docx, src)
-        with _font_fallbacks():
-            out = convert(src, "pdf", Path(tmp) / "out")
+        out = convert(src, "pdf", Path(tmp) / "out", env=_font_fallbacks())
         with atomic_output(path, force) as target:
             shutil.copyfile(out, target)
     return Path(path)
