@@ -188,6 +188,7 @@ def test_a_dying_worker_costs_only_its_files(tmp_path, monkeypatch):
     assert len(rows) == 80
     dead = [r for r in rows if "工作进程异常退出" in r.problem]
     assert any(r.file.endswith("bomb.json") for r in dead)
-    assert len(dead) <= 4 * batch_mod.CHUNK  # the in-flight chunks only
-    assert sum(1 for r in rows if not r.problem) == 80 - len(dead) >= 80 - 4 * batch_mod.CHUNK
+    in_flight = 2 * 2 * batch_mod.chunk_size(80, 2)  # two chunks per worker at most
+    assert len(dead) <= in_flight  # the in-flight chunks only
+    assert sum(1 for r in rows if not r.problem) == 80 - len(dead) >= 80 - in_flight
     assert all(r.agency for r in rows if not r.problem)

@@ -30,8 +30,14 @@ REPORT_SUFFIXES = (".xlsx", ".xlsm", ".json", ".txt", ".html", ".htm", ".docx")
 LISTED_SUFFIXES = REPORT_SUFFIXES + (".pdf", ".doc", ".xls", ".wps", ".et")
 #: How many of the worst findings a summary row shows.
 WORST = 3
-#: Files per worker task.
-CHUNK = 8
+#: Most files per worker task: big enough that passing results back costs little,
+#: small enough that a batch is spread over all workers (see :func:`chunk_size`).
+CHUNK = 32
+
+
+def chunk_size(n: int, jobs: int) -> int:
+    """Files per task for ``n`` files on ``jobs`` workers: at least four tasks per worker."""
+    return max(1, min(CHUNK, n // (jobs * 4) or 1))
 
 
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -199,7 +205,7 @@ def run_parallel(func: Callable, items: list, args: tuple = (), jobs: int | None
     (out of memory, a crash in a C library), ``on_error(chunk, exc)`` stands in for the
     chunks it had, and the rest goes on in a fresh pool."""
     jobs = jobs or os.cpu_count() or 1
-    chunks = list(_chunks(items, CHUNK))
+    chunks = list(_chunks(items, chunk_size(len(items), jobs)))
     results: dict[int, list] = {}
     _set_shared(shared)
     if jobs <= 1 or len(items) <= 2:
