@@ -41,13 +41,18 @@ def batch(tmp_path):
     (d / "logo.png").write_bytes(b"\x89PNG")
     (d / "broken.docx").write_bytes(b"not a zip")
     (d / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    from addin.writers.workbook import write_workbook
+
+    write_workbook(named("2021", 5, "示例县戊局", 2023), d / "sub" / "e.xlsx")
+    dump(named("2019", 6, "示例县己局", 2023), d / "sub" / "f.json")  # 2019 tables in a 2023 report
     return d
 
 
 def test_one_row_per_file_bad_files_included(batch):
     rows = review([batch], jobs=1)
     names = [Path(r.file).name for r in rows]
-    assert names == ["a.json", "b.html", "broken.docx", "junk.html", "old.doc", "scan.pdf", "c.txt", "d.docx"]
+    assert names == ["a.json", "b.html", "broken.docx", "junk.html", "old.doc", "scan.pdf", "c.txt", "d.docx",
+                     "e.xlsx", "f.json"]
     by = {Path(r.file).name: r for r in rows}
     assert by["junk.html"].problem and "不像是" in by["junk.html"].problem
     assert "PDF" in by["scan.pdf"].problem and "Word" in by["scan.pdf"].problem
@@ -55,6 +60,8 @@ def test_one_row_per_file_bad_files_included(batch):
     assert ".docx" in by["old.doc"].problem
     assert by["c.txt"].format == "2019" and by["c.txt"].agency == "示例县丙局"
     assert by["d.docx"].year == 2023 and not by["d.docx"].problem
+    assert by["e.xlsx"].agency == "示例县戊局" and not by["e.xlsx"].problem
+    assert any(f["rule"] == "F001" for f in by["f.json"].findings) and by["f.json"].status == "有错误"
 
 
 def test_parallel_gives_the_same_rows(batch):
@@ -62,7 +69,7 @@ def test_parallel_gives_the_same_rows(batch):
         dump(named("2021", 10 + i, f"示例县第{i}所", 2023), batch / f"x{i}.json")
     one = [(r.file, r.errors, r.warnings, r.problem) for r in review([batch], jobs=1)]
     two = [(r.file, r.errors, r.warnings, r.problem) for r in review([batch], jobs=2)]
-    assert one == two and len(one) == 20
+    assert one == two and len(one) == 22
 
 
 def test_xlsx_output_has_autofilter_and_details(batch, tmp_path, capsys):
@@ -73,7 +80,7 @@ def test_xlsx_output_has_autofilter_and_details(batch, tmp_path, capsys):
     assert code == 2  # some files could not be read
     wb = load_workbook(out)
     ws = wb["审核汇总"]
-    assert ws.auto_filter.ref.startswith("A1:") and ws.max_row == 9
+    assert ws.auto_filter.ref.startswith("A1:") and ws.max_row == 11
     assert [c.value for c in ws[1]][:5] == ["文件", "机关", "年度", "格式", "状态"]
     details = wb["问题明细"]
     assert details.max_row > 9
@@ -89,7 +96,7 @@ def test_html_and_json_outputs(batch, tmp_path, capsys):
     capsys.readouterr()
     main(["review", str(batch), "--format", "json", "--jobs", "1"])
     doc = json.loads(capsys.readouterr().out)
-    assert doc["summary"]["reports"] == 8 and doc["summary"]["unreadable"] == 4
+    assert doc["summary"]["reports"] == 10 and doc["summary"]["unreadable"] == 4
     assert {r["status"] for r in doc["reports"]} >= {"无法读取"}
 
 
