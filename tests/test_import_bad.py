@@ -142,3 +142,17 @@ def test_layout_cell_with_prose_only_is_walked_as_an_article(tmp_path):
     got = import_report(p)
     assert {"s1", "s5", "s6"} <= set(got.sections) and got.agency == r.agency
     assert [x.rule for x in got.problems] == ["I001", "I001", "I001"]
+
+
+def test_table_of_contents_is_not_the_report(tmp_path):
+    r = random_report("2021", random.Random(7))
+    page = render_html(r)
+    toc = "<ul class='toc'>" + "".join(f"<li>{h}</li>" for h in (
+        "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")) + "</ul>"
+    page = page.replace("<div class='article'>", toc + "<div class='article'>")
+    p = tmp_path / "toc.html"
+    p.write_text(page, encoding="utf-8")
+    got = import_report(p)
+    assert got.sections["s1"].split() == r.sections["s1"].split()
+    assert len(got.cells) == len(r.cells) and got.problems == []

@@ -314,17 +314,23 @@ def _year(title: str, preamble: str, s1: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _headings(tokens: list[Token]) -> list[tuple[int, str]]:
+def _headings(tokens: list[Token], start: int = 0) -> list[tuple[int, str]]:
     """(token index, section key) of the six headings, in order; a later “三、” that is
-    not a heading, or a heading out of order, is prose."""
+    not a heading, or a heading out of order, is prose. A table of contents (the
+    headings listed one after another at the top of a page) is skipped."""
     headings: list[tuple[int, str]] = []
     current = 0
-    for i, t in enumerate(tokens):
+    for i in range(start, len(tokens)):
+        t = tokens[i]
         if t.text and not t.empty:
             key = section_heading(t.text)
             if key and _ORDER[key] > current:
                 headings.append((i, key))
                 current = _ORDER[key]
+    if len(headings) >= 3 and headings[-1][0] - headings[0][0] < 2 * len(headings):
+        after = _headings(tokens, headings[-1][0] + 1)
+        if len(after) >= 2:
+            return after
     return headings
 
 
