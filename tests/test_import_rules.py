@@ -42,7 +42,25 @@ CASES = {
     "I005": lambda: no_labels_at_all(text()),
     "I006": lambda: text("2021", "lines").replace("\n规章\n", "\n  \n", 1),
     "I007": lambda: text("2021", "rows").replace("\n行政许可 | ", "\n行政许可 | 7 | ", 1),
+    "I008": lambda: _subtotal_column(),
 }
+
+
+def _subtotal_column() -> str:
+    """表三 with a 小计 column added after 其他 (a value 99 in every row)."""
+    lines = []
+    in_t3 = False
+    for line in text("2021", "rows").split("\n"):
+        in_t3 = in_t3 or line.startswith("三、收到")
+        if line.startswith("四、政府信息公开"):
+            in_t3 = False
+        cells = line.removesuffix(" |").split(" | ")
+        if in_t3 and cells[0] == "商业企业":
+            cells.append("小计")
+        elif in_t3 and len(cells) >= 8 and cells[-1].isdigit():
+            cells.insert(len(cells) - 1, "99")
+        lines.append(" | ".join(cells) + (" |" if line.endswith(" |") else ""))
+    return "\n".join(lines)
 
 
 def _short_row() -> str:

@@ -245,3 +245,12 @@ def test_handwritten_cut_page():
     assert not any(k.startswith(("t3.unable", "t4.")) for k in got.cells)
     assert sorted(rules(got)) == ["I001", "I002", "I004"]
     assert got.sections["s1"].startswith("全年围绕")
+
+
+def test_added_subtotal_column_is_skipped_by_its_header(tmp_path):
+    import test_import_rules as tr  # the same fixture as the I008 rule test
+
+    r = tr.report("2021")
+    got = imp(tmp_path, tr._subtotal_column())
+    assert lost(r, got) == []
+    assert rules(got) == ["I008"] and "小计" in got.problems[0].message

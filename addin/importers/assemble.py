@@ -58,6 +58,7 @@ class TableRead:
     rows: dict[str, list[str]] = field(default_factory=dict)  # row key → raw values in column order
     short: list[str] = field(default_factory=list)
     long: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     inferred: list[str] = field(default_factory=list)
 
@@ -77,6 +78,10 @@ class _Reader:
         self.tables = {t.key: TableRead(t.key) for t in self.fmt.tables}
         self.t4_headers = {norm(spec["text"]) for row in self.fmt.table("t4").header for spec in row}
         self.orphans: list[tuple[int, list[str]]] = []  # (token index, values) with no row label before them
+        t3 = self.fmt.table("t3")
+        self.t3_cols = {norm(c.label): c.key for c in t3.columns}
+        self.t3_groups = {norm(spec["text"]) for row in t3.header for spec in row} - set(self.t3_cols)
+        self.t3_layout: list[str | None] | None = None  # the published column order, if it differs
 
     def is_label(self, text: str) -> bool:
         return self.index.match(text) is not None or section_heading(text) is not None
@@ -114,6 +119,9 @@ class _Reader:
             if label is not None and label.kind == "row":
                 i = self.row(label, i + 1, end)
                 continue
+            if label is not None and label.kind == "header" and label.table == "t3" and self.t3_layout is None \
+                    and norm(t.text) in (norm(self.fmt.table("t3").note), norm("申请人情况")):
+                self.t3_header(i + 1, end)
             if label is not None and norm(t.text) == "行政复议" and "review" not in self.tables["t4"].rows:
                 i = self.t4(i + 1, end)
                 continue
@@ -147,10 +155,49 @@ class _Reader:
                     return lab
         return None
 
+    def t3_header(self, i: int, end: int) -> None:
+        """Anchor 表三's columns on its header: the published leaf columns, left to right,
+        are 自然人, the 法人或其他组织 group's columns, 总计. A column the format does
+        not have (e.g. a 小计 added to the group) is remembered, so its values are skipped
+        instead of shifting every column after it."""
+        seen: list[str | None] = []
+        extra: list[str] = []
+        for j in range(i, min(end, i + 40)):
+            t = self.tokens[j]
+            if t.brk or t.empty:
+                continue
+            n = norm(t.text)
+            lab = self.index.match(t.text)
+            if (lab is not None and lab.kind == "row") or value_state(t.text):
+                break
+            if n in self.t3_groups or n == norm(self.fmt.table("t3").note):
+                continue
+            if n in self.t3_cols:
+                seen.append(self.t3_cols[n])
+            elif lab is None and len(n) <= 6:
+                seen.append(None)
+                extra.append(t.text.strip())
+            else:
+                return
+        known = [c for c in seen if c]
+        if extra and sorted(known) == sorted(self.t3_cols.values()) and seen[0] == "natural" and "total" in seen:
+            leaves = [c for c in seen if c not in ("natural", "total")]
+            self.t3_layout = ["natural", *leaves, "total"]
+            self.tables["t3"].extra_columns.extend(extra)
+
     def row(self, label: Label, i: int, end: int) -> int:
         cols = _columns(self.fmt, label.table, label.row)
-        vals, j = self.values(i, end, len(cols))
         read = self.tables[label.table]
+        if label.table == "t3" and self.t3_layout:
+            vals, j = self.values(i, end, len(self.t3_layout))
+            mapped = {c: v for c, v in zip(self.t3_layout, vals) if c}
+            vals = []
+            for c in cols:  # back to the format's order; a cut row stops at its first gap
+                if c not in mapped:
+                    break
+                vals.append(mapped[c])
+        else:
+            vals, j = self.values(i, end, len(cols))
         if label.row in read.rows and any(v for v in read.rows[label.row]):
             return j  # a second copy of a row: the first one counts
         read.rows[label.row] = vals
@@ -264,6 +311,9 @@ def _problems(reader: _Reader, fmt_guessed: bool) -> list[Finding]:
                 "I007", f"{title}有 {len(read.long)} 行的数值多于列数：{names}；原表可能增加了列或套用了其他格式的表头，"
                         "按位置读取的数值可能错位，多出的数值未导入",
                 cells=[f"{table.key}.{k}" for k in read.long], where=[table.sheet]))
+        for text in read.extra_columns:
+            out.append(_finding("I008", f"{title}中有规定格式以外的列“{text}”，该列的数据未导入，其他列按表头对应",
+                                where=[table.sheet]))
         for text in read.unknown:
             out.append(_finding("I003", f"{title}中有规定格式以外的行“{text[:SHORT_LABEL]}”，其数据未导入",
                                 where=[table.sheet]))
