@@ -90,7 +90,7 @@ class _Walker:
             for c in row:
                 if c.tag not in ("td", "th"):
                     continue
-                if next(c.iterdescendants("table"), None) is not None or _is_layout_cell(c):
+                if len(c) and (next(c.iterdescendants("table"), None) is not None or _is_layout_cell(c)):
                     self.walk(c)  # a layout cell holding the article, not a table cell
                     self.flush()
                 else:
