@@ -21,3 +21,59 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "libreoffice" in item.keywords:
             item.add_marker(skip)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def start_server():
+    """Start ``nianbao serve`` on a free loopback port with extra environment; stop it after the test.
+
+    Returns ``start(env=None) -> (base_url, process)``.
+    """
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    import urllib.request
+
+    procs = []
+
+    def start(env=None):
+        port = _free_port()
+        environ = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "NIANBAO_"))}
+        environ.update(env or {})
+        log = tempfile.TemporaryFile()  # not a pipe: an unread pipe fills up and blocks the server's logging
+        proc = subprocess.Popen([sys.executable, "-m", "addin", "serve", "--port", str(port)], env=environ,
+                                stdout=log, stderr=subprocess.STDOUT)
+        proc.log = log
+        procs.append(proc)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 45
+        while True:
+            try:
+                urllib.request.urlopen(base + "/manifest", timeout=2).read()
+                return base, proc
+            except OSError as e:
+                if getattr(e, "code", None):  # an HTTP answer (e.g. 401): the server is up
+                    return base, proc
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    pytest.fail(f"nianbao serve did not start: {log.read().decode(errors='replace')[-2000:]}")
+                time.sleep(0.3)
+
+    yield start
+    for proc in procs:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)

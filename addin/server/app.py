@@ -54,7 +54,10 @@ def configure(environment: str = "prod") -> dict[str, str]:
 
 
 def app():
-    """The ASGI app of xlwings Server (import after :func:`configure`)."""
+    """The ASGI app of xlwings Server (import after :func:`configure`), behind our
+    request size and time limits (:mod:`addin.server.limits`)."""
     from xlwings_server.main import main_app
 
-    return main_app
+    from .limits import LimitsMiddleware
+
+    return LimitsMiddleware(main_app)
