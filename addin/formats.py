@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from .resources import rules_dir
 
@@ -249,11 +249,11 @@ class Format:
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
 
-    @property
+    @cached_property
     def cells(self) -> dict[str, CellSpec]:
         return _cells(self)
 
-    @property
+    @cached_property
     def keys(self) -> list[str]:
         return list(self.cells)
 

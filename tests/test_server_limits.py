@@ -4,6 +4,7 @@ on loopback."""
 
 import asyncio
 import json
+import os
 import socket
 import time
 import urllib.error
@@ -117,10 +118,18 @@ def test_api_key_required_when_set(start_server, payload):
 
 
 def _rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (the uvicorn workers)."""
+    total = 0
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+            total += int(line.split()[1])
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            children = open(f"/proc/{pid}/task/{task}/children").read().split()
+        except OSError:
+            continue
+        total += sum(_rss_kb(int(child)) for child in children)
+    return total
 
 
 @pytest.mark.slow

@@ -26,6 +26,8 @@ def add_arguments(p) -> None:
     p.add_argument("--behind-proxy", action="store_true",
                    help="由前置的 HTTPS 反向代理负责加密：允许在非本机地址上使用 HTTP")
     p.add_argument("--dev", action="store_true", help="开发模式（函数命名空间为 NIANBAO_DEV）")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="工作进程数（默认为 CPU 核数；每个进程同时处理一个校验）")
 
 
 def check_args(args) -> None:
@@ -62,6 +64,9 @@ def run(args) -> int:
           file=sys.stderr)
     if scheme == "http":
         print("注意：HTTP 仅供本机开发测试，Office.js 加载项需要 HTTPS。", file=sys.stderr)
-    uvicorn.run(app(), host=args.host, port=args.port, ssl_certfile=args.certfile, ssl_keyfile=args.keyfile,
-                log_level="warning", proxy_headers=args.behind_proxy)
+    if args.workers < 1:
+        raise InputError("--workers 至少为 1。")
+    uvicorn.run("addin.server.asgi:app", host=args.host, port=args.port, workers=args.workers,
+                ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="warning",
+                proxy_headers=args.behind_proxy)
     return 0

@@ -18,7 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from ..layout import key_of_name
+from ..readers.workbook import cell_index, parse_reference
 from ..readers.cells import BROKEN, STATUS_NAME
 from ..template import FINDINGS_SHEET, GUIDE_SHEET
 
@@ -70,26 +73,45 @@ def _first(v: Any) -> Any:
     return v
 
 
+def _names(book) -> dict[str, str]:
+    """``{our name: its reference text}`` — one property read per name on any engine."""
+    out: dict[str, str] = {}
+    for name in book.names:
+        plain = _plain_name(name.name)
+        if plain.startswith("NB.") and plain not in out:
+            try:
+                out[plain] = str(name.refers_to or "")
+            except Exception:  # a name Excel cannot express: treat as pointing nowhere
+                out[plain] = ""
+    return out
+
+
 def read_snapshot(book) -> Snapshot:
-    """Read names, values and the 校验结果 layout from ``book`` (any xlwings engine)."""
+    """Read names, values and the 校验结果 layout from ``book`` (any xlwings engine).
+
+    Each name's reference is read as text and each sheet's values in one block from
+    A1 to the farthest named cell: a handful of engine calls instead of several per
+    name, which matters on desktop Excel where every call is a COM round trip.
+    """
     snap = Snapshot(book_name=str(book.name))
     snap.sheets = [s.name for s in book.sheets]
-    for name in book.names:
-        full = name.name
-        plain = _plain_name(full)
-        if not plain.startswith("NB."):
+    targets = {}
+    for plain, ref in _names(book).items():
+        target = parse_reference(ref.lstrip("="))
+        if target is None or target[0] not in snap.sheets:
+            snap.values[plain] = BROKEN  # #REF!, a deleted sheet, a constant: the name points nowhere
             continue
-        try:
-            rng = name.refers_to_range
-            sheet = rng.sheet
-            value = _first(rng.value)
-            row, col = rng.row, rng.column
-        except Exception:  # #REF!, a deleted sheet, a constant: the name points nowhere
-            snap.values[plain] = BROKEN
-            continue
-        snap.values[plain] = value
-        snap.locations[plain] = f"{sheet.name}!{rng.address.replace('$', '').split(':')[0]}"
-        snap.places[plain] = Place(sheet.index - 1, sheet.name, row, col)
+        targets[plain] = (target[0], *cell_index(target[1]))
+    extent: dict[str, tuple[int, int]] = {}
+    for sheet, r, c in targets.values():
+        rows, cols = extent.get(sheet, (0, 0))
+        extent[sheet] = (max(rows, r + 1), max(cols, c + 1))
+    blocks = {sheet: book.sheets[sheet].range((1, 1), (rows, cols)).options(ndim=2).value
+              for sheet, (rows, cols) in extent.items()}
+    for plain, (sheet, r, c) in targets.items():
+        snap.values[plain] = blocks[sheet][r][c]
+        snap.locations[plain] = f"{sheet}!{get_column_letter(c + 1)}{r + 1}"
+        snap.places[plain] = Place(snap.sheets.index(sheet), sheet, r + 1, c + 1)
     snap.results = snap.places.get(RESULTS_NAME) or _sheet_place(snap, FINDINGS_SHEET)
     snap.help = snap.places.get(HELP_NAME) or _sheet_place(snap, GUIDE_SHEET)
     snap.status = snap.places.get(STATUS_NAME)

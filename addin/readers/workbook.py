@@ -315,13 +315,14 @@ def _error_cells(xml: bytes) -> dict[str, str]:
 
 
 @lru_cache(maxsize=4096)
-def _row_col(coord: str) -> tuple[int, int]:
+def cell_index(coord: str) -> tuple[int, int]:
+    """``"D6"`` → ``(5, 3)``: 0-based row and column."""
     col, row = coordinate_from_string(coord)
     return row - 1, column_index_from_string(col) - 1
 
 
 def _cell(grid: list[list[Any]], coord: str) -> Any:
-    r, c = _row_col(coord)
+    r, c = cell_index(coord)
     if r < len(grid) and c < len(grid[r]):
         v = grid[r][c]
         return None if v == "" else v

@@ -8,13 +8,12 @@ It refuses any address that is not this machine.
 
 from __future__ import annotations
 
+import http.client
 import json
 import statistics
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 
 from .app import is_loopback
@@ -59,30 +58,39 @@ def run_load(url: str, payload: dict, clients: int, *, seconds: float | None = N
     remaining = [requests if requests is not None else float("inf")]
     deadline = time.monotonic() + (seconds if seconds is not None else 3600)
 
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    send_headers = {"Content-Type": "application/json", **(headers or {})}
+
     def worker():
-        while time.monotonic() < deadline:
-            with lock:
-                if remaining[0] <= 0:
-                    return
-                remaining[0] -= 1
-            req = urllib.request.Request(url, data=body, method="POST",
-                                         headers={"Content-Type": "application/json", **(headers or {})})
-            start = time.perf_counter()
-            try:
-                with urllib.request.urlopen(req, timeout=timeout) as r:
+        # One keep-alive connection per client, as a browser (Office.js) or the VBA client keeps.
+        conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+        try:
+            while time.monotonic() < deadline:
+                with lock:
+                    if remaining[0] <= 0:
+                        return
+                    remaining[0] -= 1
+                start = time.perf_counter()
+                try:
+                    conn.request("POST", path, body=body, headers=send_headers)
+                    r = conn.getresponse()
                     data = r.read()
-                    status = r.status
-                elapsed = time.perf_counter() - start
-                problem = None if status == 200 else f"HTTP {status}"
-                if problem is None and check is not None:
-                    problem = check(data)
-            except (urllib.error.URLError, OSError) as e:
-                elapsed, problem = time.perf_counter() - start, f"{type(e).__name__}: {e}"
-            with lock:
-                if problem:
-                    result.errors.append(problem)
-                else:
-                    result.latencies.append(elapsed)
+                    elapsed = time.perf_counter() - start
+                    problem = None if r.status == 200 else f"HTTP {r.status}"
+                    if problem is None and check is not None:
+                        problem = check(data)
+                except (http.client.HTTPException, OSError) as e:
+                    elapsed, problem = time.perf_counter() - start, f"{type(e).__name__}: {e}"
+                    conn.close()
+                    conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+                with lock:
+                    if problem:
+                        result.errors.append(problem)
+                    else:
+                        result.latencies.append(elapsed)
+        finally:
+            conn.close()
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
     t0 = time.monotonic()
