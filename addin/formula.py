@@ -362,3 +362,114 @@ def _evaluate(node, resolve: Callable[[str], Any]) -> Any:
             return None
         return FUNCTIONS[name](*args)
     raise FormulaError(f"未知节点 {tag}")
+
+
+def compile_formula(node) -> Callable[[Callable[[str], Any]], Any]:
+    """Turn a parsed formula into a Python closure with exactly :func:`evaluate`'s
+    semantics, for rules evaluated thousands of times (batch review, the server).
+
+    Still no ``eval``: the closure is built from the tree's own nodes.
+    """
+    fn = _compile(node)
+
+    def run(resolve: Callable[[str], Any]) -> Any:
+        try:
+            return fn(resolve)
+        except FormulaError:
+            raise
+        except (ArithmeticError, TypeError, ValueError) as e:
+            raise FormulaError(f"无法计算：{e}") from None
+
+    return run
+
+
+_CMP = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+}
+
+
+def _compile(node):  # noqa: C901 - one branch per node kind, mirroring _evaluate
+    tag = node[0]
+    if tag in ("num", "str", "bool"):
+        value = node[1]
+        return lambda resolve: value
+    if tag == "ref":
+        key = node[1]
+        return lambda resolve: resolve(key)
+    if tag == "refs":
+        keys = node[1]
+        return lambda resolve: [resolve(k) for k in keys]
+    if tag == "neg":
+        inner = _compile(node[1])
+
+        def neg(resolve):
+            v = _num(inner(resolve), "取负")
+            return None if v is None else -v
+
+        return neg
+    if tag == "bin":
+        op, left, right = node[1], _compile(node[2]), _compile(node[3])
+
+        def binary(resolve):
+            a, b = _num(left(resolve), op), _num(right(resolve), op)
+            if a is None or b is None:
+                return None
+            if op == "+":
+                return a + b
+            if op == "-":
+                return a - b
+            if op == "*":
+                return a * b
+            return None if b == 0 else Decimal(a) / Decimal(b)
+
+        return binary
+    if tag == "cmp":
+        op, left, right = _CMP[node[1]], _compile(node[2]), _compile(node[3])
+
+        def compare(resolve):
+            a, b = left(resolve), right(resolve)
+            if a is None or b is None:
+                return None
+            if isinstance(a, float) or isinstance(b, float):
+                a, b = _d(a), _d(b)
+            try:
+                return op(a, b)
+            except TypeError:
+                raise FormulaError(f"无法比较 {a!r} 与 {b!r}") from None
+
+        return compare
+    if tag == "not":
+        inner = _compile(node[1])
+
+        def negate(resolve):
+            v = inner(resolve)
+            return None if v is None else not v
+
+        return negate
+    if tag in ("and", "or"):
+        left, right = _compile(node[1]), _compile(node[2])
+        short = tag == "or"  # `or` stops at True, `and` at False
+
+        def logical(resolve):
+            a = left(resolve)
+            if a is short:
+                return short
+            b = right(resolve)
+            if b is short:
+                return short
+            return None if a is None or b is None else not short
+
+        return logical
+    if tag == "call":
+        func, args = FUNCTIONS[node[1]], [_compile(a) for a in node[2]]
+        is_abs = node[1] == "abs"
+
+        def call(resolve):
+            values = [a(resolve) for a in args]
+            if is_abs and values[0] is None:
+                return None
+            return func(*values)
+
+        return call
+    raise FormulaError(f"未知节点 {tag}")

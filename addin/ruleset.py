@@ -75,6 +75,9 @@ class Check:
     refs: tuple[str, ...]
     computed: str = ""
     bindings: tuple[tuple[str, str], ...] = ()
+    run_when: Any = None  # compiled closures of when / assertion / its two sides
+    run_assert: Any = None
+    run_sides: Any = None
 
 
 @dataclass
@@ -204,9 +207,12 @@ def _compile(rule: Rule, fmt_key: str) -> tuple[Check, ...]:
         when = formula.parse(_substitute(rule.when, b), groups) if rule.when else None
         assertion = formula.parse(_substitute(rule.assert_, b), groups)
         refs = formula.references(assertion) + (formula.references(when) if when else [])
+        sides = ((formula.compile_formula(assertion[2]), formula.compile_formula(assertion[3]))
+                 if assertion[0] == "cmp" else None)
         checks.append(Check(
             rule, when, assertion, _substitute(rule.message, b), tuple(dict.fromkeys(refs)),
             _substitute(rule.computed, b) if rule.computed else "", tuple(b.items()),
+            formula.compile_formula(when) if when else None, formula.compile_formula(assertion), sides,
         ))
     return tuple(checks)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .checks import CHECKS
 from .findings import Finding, sort_findings
-from .formula import FormulaError, evaluate
+from .formula import FormulaError
 from .model import Report
 from .ruleset import Check, RuleSet, compile_rule, load_rules
 from .values import INVALID, NUMBER, format_number
@@ -58,10 +58,9 @@ def _resolver(report: Report, prev: Report | None, empty_as_zero: bool, used_bla
 
 
 def _sides(check: Check, resolve) -> tuple[Any, Any]:
-    node = check.assertion
-    if node[0] == "cmp":
-        return evaluate(node[2], resolve), evaluate(node[3], resolve)
-    return None, None
+    if check.run_sides is None:
+        return None, None
+    return check.run_sides[0](resolve), check.run_sides[1](resolve)
 
 
 def run_check(check: Check, report: Report, prev: Report | None = None) -> Finding | None:
@@ -70,9 +69,9 @@ def run_check(check: Check, report: Report, prev: Report | None = None) -> Findi
     blanks: list[str] = []
     resolve = _resolver(report, prev, rule.empty == "zero", blanks)
     try:
-        if check.when is not None and evaluate(check.when, resolve) is not True:
+        if check.run_when is not None and check.run_when(resolve) is not True:
             return None
-        ok = evaluate(check.assertion, resolve)
+        ok = check.run_assert(resolve)
         if ok is None:
             return None
         if ok is False and rule.tolerance and check.assertion[0] == "cmp" and check.assertion[1] == "==":

@@ -42,7 +42,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from decimal import Decimal
 
 from ..findings import Finding
@@ -92,10 +92,15 @@ def _normalise(text: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """Sentences (up to 。！？ or a line end), normalised for matching."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=64)  # the six prose checks of one validation read the same sections
+def _sentences(text: str) -> tuple[str, ...]:
     out = []
     for line in _normalise(text).split("\n"):
         out.extend(s for s in re.split(r"(?<=[。！？!?])", line) if s.strip())
-    return out
+    return tuple(out)
 
 
 def _clause_around(sentence: str, start: int, end: int) -> str:

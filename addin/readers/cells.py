@@ -12,6 +12,7 @@ or renames a sheet does not break it.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from ..errors import InputError
@@ -62,6 +63,12 @@ def _format(v: Any) -> str | None:
     return m.group(1) if m else None
 
 
+@cache
+def _known_names(fmt_key: str) -> frozenset[str]:
+    """Our names that a workbook of this format is expected to have."""
+    return frozenset({defined_name(k) for k in load_format(fmt_key).keys} | set(META_NAMES.values()) | {STATUS_NAME})
+
+
 def report_from_named_cells(values: dict[str, Any], locations: dict[str, str], source: str = "") -> Report:
     """Build a report from ``{defined name: raw value}``.
 
@@ -96,10 +103,8 @@ def report_from_named_cells(values: dict[str, Any], locations: dict[str, str], s
             problems.append(_problem("W002", [key], [loc], name=name, where=spec.cells[key].describe()))
             continue
         raw[key] = values[name]
-    for name in sorted(ours):
+    for name in sorted(ours - _known_names(fmt)):
         key = key_of_name(name)
-        if key in spec.cells or name in META_NAMES.values() or name == STATUS_NAME:
-            continue
         if re.fullmatch(r"t[234]\.[a-z_]+\.[a-z_]+", key) and values[name] is not BROKEN and _text(values[name]):
             raw[key] = values[name]  # a cell of the other format: F002 reports it
     for field in ("year", "agency", "format", *SECTION_KEYS):

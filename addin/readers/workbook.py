@@ -203,10 +203,16 @@ def _check_format_cell(values: dict[str, Any], locations: dict[str, str]) -> Fin
     return _problem("W003", ["format"], where, stated=_text(raw), template=load_format(template).name)
 
 
+@cache
+def _table_names() -> frozenset[str]:
+    """The defined names of every table cell of either format."""
+    return frozenset(defined_name(k) for f in FORMATS for k in load_format(f).keys)
+
+
 def _check_tables_left(values: dict[str, Any], name: str) -> None:
     """Refuse a workbook of ours in which no table cell can be read any more."""
-    table_keys = set().union(*(load_format(f).keys for f in FORMATS))
-    ours = [n for n in values if key_of_name(n) in table_keys]
+    table_names = _table_names()
+    ours = [n for n in values if n in table_names]
     if ours and all(values[n] is BROKEN for n in ours):
         sheets = "、".join(t.sheet for t in load_format(template_format(ours) or "2021").tables)
         raise InputError(f"{name}：工作簿中{sheets}的单元格都已被删除（名称指向 #REF!），无法读取。"
@@ -241,7 +247,6 @@ class _NeedOpenpyxl(Exception):
 
 
 _SHEET_EL = re.compile(rb'<(?:\w+:)?sheet\b([^>]*)/?>')
-_DEFINED_NAME_EL = re.compile(rb'<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>')
 _REL_EL = re.compile(rb'<(?:\w+:)?Relationship\b([^>]*)/?>')
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 
@@ -273,7 +278,10 @@ def _sheet_parts(z: zipfile.ZipFile) -> tuple[list[str], dict[str, str], bytes]:
     return order, parts, book
 
 
-_NAME_ATTR = re.compile(rb'\bname="(NB\.[^"]*)"')
+#: One of our names in workbook.xml, whatever the attribute order (Excel writes ``name``
+#: first, LibreOffice last): attributes before, the name, attributes after, the reference.
+_OUR_NAME_EL = re.compile(
+    rb'<(?:\w+:)?definedName\b([^>]*?)\sname="(NB\.[^"]*)"([^>]*)>([^<]*)</(?:\w+:)?definedName>')
 _LOCAL_ATTR = re.compile(rb'\blocalSheetId="(\d+)"')
 
 
@@ -286,14 +294,11 @@ def _defined_names(book: bytes, order: list[str]) -> dict[str, str]:
     """Our names from workbook.xml, book-scoped first (as :func:`_our_names` does for openpyxl)."""
     names: dict[str, str] = {}
     scoped: list[tuple[int, str, str]] = []
-    for m in _DEFINED_NAME_EL.finditer(book):
-        found = _NAME_ATTR.search(m.group(1))
-        if found is None:
-            continue  # not one of ours (print areas, the filer's own names)
-        name, text = _unescape(found.group(1)), _unescape(m.group(2))
+    for before, raw_name, after, ref in _OUR_NAME_EL.findall(book):
+        name, text = _unescape(raw_name), _unescape(ref)
         if key_of_name(name) is None:
             continue
-        local = _LOCAL_ATTR.search(m.group(1))
+        local = _LOCAL_ATTR.search(before + after) if b"localSheetId" in before or b"localSheetId" in after else None
         if local is None:
             names[name] = text
         else:

@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""年报助手 benchmarks: one command, one table, every figure against a baseline measured
+in the same run (so a slower or busier machine moves both).
+
+    .venv/bin/python bench/run.py            # full run (several minutes)
+    .venv/bin/python bench/run.py --quick    # smaller sizes, for a smoke run
+    .venv/bin/python bench/run.py --only validate,server
+
+1. validate — read + rules of a filled 2021 workbook (saved with calculated values, as
+   Excel saves it), median of many runs, against the floor of reading the same file's
+   cell values with python-calamine.                                goal ≤ 3× floor
+2. server — the 校验 button's round trip through a running ``nianbao serve`` over HTTP
+   on loopback (book JSON in, actions out), 1 and 16 concurrent keep-alive clients;
+   baseline: the 填写说明 button (same request, trivial macro).  goal 16 clients: p50 ≤ 50 ms, p99 ≤ 150 ms
+3. export — .docx + .html per report (goal ≤ 300 ms); .pdf through LibreOffice, one file
+   per run vs. a batch converted in one LibreOffice run; baseline: writing the report JSON.
+4. review — import + validate of published-style HTML reports and of workbooks, reports
+   per second on all cores, and how it scales from 100 to 10,000 (must stay linear);
+   baseline: reading the same files' bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+ROWS: list[tuple[str, str, str, str, str]] = []  # (measure, value, baseline, ratio, goal)
+
+
+def row(measure: str, value: str, baseline: str = "", ratio: str = "", goal: str = "") -> None:
+    ROWS.append((measure, value, baseline, ratio, goal))
+    print(f"  {measure}: {value}" + (f"  (基线 {baseline}，{ratio})" if baseline else "") + (f"  目标 {goal}" if goal else ""),
+          flush=True)
+
+
+def median_ms(func, n: int) -> float:
+    func()
+    xs = []
+    for _ in range(n):
+        t = time.perf_counter()
+        func()
+        xs.append(time.perf_counter() - t)
+    return statistics.median(xs) * 1000
+
+
+def filled_workbook(tmp: Path) -> Path:
+    """The built-in example as a workbook saved with calculated values (LibreOffice, like Excel)."""
+    from addin.examples import example_report
+    from addin.libreoffice import recalculate, soffice
+    from addin.writers.workbook import write_workbook
+
+    path = tmp / "filled.xlsx"
+    write_workbook(example_report("2021"), path)
+    return recalculate(path, tmp / "calc") if soffice() else path
+
+
+def bench_validate(tmp: Path, quick: bool) -> None:
+    import openpyxl
+    import python_calamine
+
+    from addin.readers.workbook import read_workbook
+    from addin.ruleset import load_rules
+    from addin.validate import validate
+
+    print("1. 校验延迟（2021 年格式工作簿，约 250 个输入单元格）")
+    path = filled_workbook(tmp)
+    rules = load_rules()
+    n = 50 if quick else 300
+
+    def floor():
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python()
+
+    def openpyxl_values():
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        for ws in wb.worksheets:
+            for _ in ws.iter_rows(values_only=True):
+                pass
+        wb.close()
+
+    base = median_ms(floor, n)
+    row("python-calamine 读取全部单元格值（下限）", f"{base:.2f} ms")
+    op = median_ms(openpyxl_values, max(20, n // 10))
+    row("openpyxl 只读模式读取全部单元格值（参考）", f"{op:.2f} ms", f"{base:.2f} ms", f"{op / base:.1f}×")
+    rd = median_ms(lambda: read_workbook(path), n)
+    row("read_workbook（按名称读取为 Report）", f"{rd:.2f} ms", f"{base:.2f} ms", f"{rd / base:.1f}×")
+    report = read_workbook(path)
+    vd = median_ms(lambda: validate(report, rules), n)
+    row("validate（全部规则）", f"{vd:.2f} ms", f"{base:.2f} ms", f"{vd / base:.1f}×")
+    total = median_ms(lambda: validate(read_workbook(path), rules), n)
+    row("读取 + 校验 合计", f"{total:.2f} ms", f"{base:.2f} ms", f"{total / base:.1f}×", "≤ 3× 下限")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_server(tmp: Path, quick: bool) -> None:
+    import openpyxl
+
+    from addin.excel.bridge import book_json
+    from addin.server.loadgen import run_load
+
+    workers = os.cpu_count() or 1
+    print(f"2. 校验按钮往返（nianbao serve，{workers} 个工作进程，本机回环 HTTP）")
+    path = filled_workbook(tmp)
+    payload = book_json(openpyxl.load_workbook(path, data_only=True), name="filled.xlsx")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "NIANBAO_"))}
+    log = open(tmp / "server.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "addin", "serve", "--port", str(port)], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/manifest", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        seconds = 5 if quick else 20
+
+        def check(data: bytes):
+            return None if b"setValues" in data else "no actions"
+
+        for clients in (1, 16):
+            for script, label in (("show_help", "基线：填写说明按钮"), ("validate", "校验按钮")):
+                url = f"{base}/xlwings/custom-scripts-call/{script}"
+                run_load(url, payload, clients, requests=clients * 5)  # warm up
+                res = run_load(url, payload, clients, seconds=seconds, check=check if script == "validate" else None)
+                if script == "show_help":
+                    b50, b99 = res.p50 * 1000, res.p99 * 1000
+                    row(f"{label}，{clients} 个客户端", f"p50 {b50:.1f} ms，p99 {b99:.1f} ms，错误 {len(res.errors)}")
+                else:
+                    goal = "p50 ≤ 50 ms，p99 ≤ 150 ms，0 错误" if clients == 16 else ""
+                    row(f"{label}，{clients} 个客户端",
+                        f"p50 {res.p50 * 1000:.1f} ms，p99 {res.p99 * 1000:.1f} ms，{res.throughput:.0f} 次/秒，错误 {len(res.errors)}",
+                        f"p50 {b50:.1f} ms", f"{res.p50 * 1000 / b50:.1f}×", goal)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def bench_export(tmp: Path, quick: bool) -> None:
+    from addin.document.docx_writer import write_docx
+    from addin.document.html_writer import write_html
+    from addin.document.narrative import build_document
+    from addin.examples import example_report
+    from addin.libreoffice import convert, convert_many, soffice
+
+    print("3. 导出")
+    report = example_report("2021")
+    n = 10 if quick else 30
+    out = tmp / "export"
+    out.mkdir()
+
+    def as_json():
+        (out / "r.json").write_text(json.dumps(report.to_json(), ensure_ascii=False), encoding="utf-8")
+
+    def docx_html():
+        document = build_document(report)
+        write_docx(document, out / "r.docx", force=True)
+        write_html(document, out / "r.html", force=True)
+
+    base = median_ms(as_json, n)
+    row("基线：写报告 JSON", f"{base:.1f} ms")
+    t = median_ms(docx_html, n)
+    row(".docx + .html（每份）", f"{t:.0f} ms", f"{base:.1f} ms", f"{t / base:.0f}×", "≤ 300 ms")
+    if soffice() is None:
+        row(".pdf", "未安装 LibreOffice，跳过")
+        return
+    k = 3 if quick else 10
+    docs = []
+    for i in range(k):
+        d = out / f"r{i}.docx"
+        shutil.copyfile(out / "r.docx", d)
+        docs.append(d)
+    t0 = time.perf_counter()
+    convert(docs[0], "pdf", out / "one")
+    single = (time.perf_counter() - t0) * 1000
+    row(".pdf，每份单独启动 LibreOffice", f"{single:.0f} ms")
+    t0 = time.perf_counter()
+    convert_many(docs, "pdf", out / "many")
+    batch = (time.perf_counter() - t0) * 1000 / k
+    row(f".pdf，{k} 份在一次 LibreOffice 运行中转换（每份）", f"{batch:.0f} ms", f"{single:.0f} ms",
+        f"{batch / single:.2f}×")
+
+
+def _html_reports(folder: Path, n: int, distinct: int = 200) -> list[Path]:
+    from addin.document.html_writer import render_html
+    from addin.document.narrative import build_document
+    from addin.examples import random_report
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(2025)
+    sources = []
+    for i in range(min(n, distinct)):
+        r = random_report("2021", rng, year=2025)
+        r.agency = f"示例区第{i}局"
+        p = folder / f"r{i:05d}.html"
+        p.write_text(render_html(build_document(r)), encoding="utf-8")
+        sources.append(p)
+    paths = list(sources)
+    for i in range(len(sources), n):
+        p = folder / f"r{i:05d}.html"
+        shutil.copyfile(sources[i % len(sources)], p)
+        paths.append(p)
+    return paths
+
+
+def _workbooks(folder: Path, n: int, distinct: int = 20) -> list[Path]:
+    from addin.examples import random_report
+    from addin.writers.workbook import write_workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(2026)
+    sources = []
+    for i in range(min(n, distinct)):
+        r = random_report("2021", rng, year=2025)
+        r.agency = f"示例区第{i}局"
+        p = folder / f"w{i:05d}.xlsx"
+        write_workbook(r, p)
+        sources.append(p)
+    paths = list(sources)
+    for i in range(len(sources), n):
+        p = folder / f"w{i:05d}.xlsx"
+        shutil.copyfile(sources[i % len(sources)], p)
+        paths.append(p)
+    return paths
+
+
+def bench_review(tmp: Path, quick: bool) -> None:
+    from addin.review.batch import review
+
+    cores = os.cpu_count() or 1
+    print(f"4. 批量审核（导入 + 校验，{cores} 核并行）")
+
+    def rate(folder: Path, n: int) -> tuple[float, float]:
+        files = sorted(folder.iterdir())
+        t0 = time.perf_counter()
+        for f in files:
+            f.read_bytes()
+        read = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        rows = review([folder])
+        dt = time.perf_counter() - t0
+        assert len(rows) == n, (len(rows), n)
+        return n / dt, read
+
+    sizes = [100, 1000] if quick else [100, 1000, 10000]
+    for kind, make in (("已发布网页（HTML）", _html_reports), ("工作簿（.xlsx）", _workbooks)):
+        for n in sizes if kind.startswith("已发布") else sizes[:2]:
+            folder = tmp / f"{make.__name__}-{n}"
+            make(folder, n)
+            per_s, read = rate(folder, n)
+            row(f"{kind} {n} 份", f"{per_s:.0f} 份/秒（共 {n / per_s:.1f} 秒）", f"读文件 {read:.2f} 秒",
+                f"{(n / per_s) / read:.0f}×", "随数量线性增长" if n == sizes[-1] else "")
+            shutil.rmtree(folder)
+
+
+BENCHES = {"validate": bench_validate, "server": bench_server, "export": bench_export, "review": bench_review}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="年报助手性能基准")
+    parser.add_argument("--quick", action="store_true", help="较小的规模，快速运行")
+    parser.add_argument("--only", default=",".join(BENCHES), help="只运行这些（逗号分隔）")
+    args = parser.parse_args(argv)
+    import platform
+
+    print(f"机器：{platform.machine()}，{os.cpu_count()} 核，Python {platform.python_version()}，{platform.platform()}")
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
+        for name in args.only.split(","):
+            sub = Path(tmp) / name
+            sub.mkdir()
+            BENCHES[name](sub, args.quick)
+    print("\n| 测量 | 结果 | 基线 | 比值 | 目标 |\n|---|---|---|---|---|")
+    for r in ROWS:
+        print("| " + " | ".join(r) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
