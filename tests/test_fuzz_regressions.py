@@ -16,3 +16,18 @@ def test_contains_on_a_number_is_not_a_crash():
 def test_text_in_arithmetic_is_a_formula_error():
     with pytest.raises(FormulaError):
         evaluate(parse("s6 + 1"), lambda ref: "文字")
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
+def test_zip_with_an_unsupported_version_is_a_clear_error(tmp_path, suffix):
+    # fuzz_docx: a damaged header made zipfile raise NotImplementedError("zip file version 24.8")
+    from pathlib import Path
+
+    from addin.errors import InputError
+    from addin.readers import read_report
+
+    damaged = Path(__file__).resolve().parent / "fixtures" / "fuzz" / "zip-version-24.8.docx"
+    path = tmp_path / f"damaged{suffix}"
+    path.write_bytes(damaged.read_bytes())
+    with pytest.raises(InputError):
+        read_report(path)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, ZIP_ERRORS
 from .tokens import BREAK, Token, cell
 
 #: Limits on the unpacked archive.
@@ -25,7 +25,7 @@ def check_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
             names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError):
+    except ZIP_ERRORS:
         raise InputError(f"{path}：不是有效的 Word（.docx）文件（文件已损坏，或是改了扩展名的其他文件）") from None
     if "word/document.xml" not in names:
         raise InputError(f"{path}：不是 Word 文档（压缩包中没有 word/document.xml）")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..errors import MAX_INPUT_BYTES, InputError
+from ..errors import MAX_INPUT_BYTES, InputError, ZIP_ERRORS
 from ..model import Report
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -59,5 +59,5 @@ def _is_xlsx(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as z:
             return "xl/workbook.xml" in z.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except ZIP_ERRORS:
         return False

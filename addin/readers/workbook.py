@@ -29,7 +29,7 @@ from openpyxl.xml.functions import iterparse
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from ..errors import InputError
+from ..errors import InputError, ZIP_ERRORS
 from ..findings import Finding
 from ..formats import FORMATS, load_format
 from ..layout import defined_name, key_of_name
@@ -63,7 +63,7 @@ def check_zip(data: bytes, name: str) -> None:
                          "请在 Excel 或 WPS 中取消打开密码，或另存为 .xlsx 后再试。")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         raise InputError(f"{name}：不是有效的 Excel 工作簿（文件不是 .xlsx 格式，或已损坏、不完整）") from None
     with archive:
         members = archive.infolist()
