@@ -14,7 +14,7 @@ from .findings import Finding
 from .formats import FORMATS, format_for_year, load_format
 from .model import Report
 from .ruleset import Rule
-from .values import EMPTY, INVALID, NA, NUMBER, format_number
+from .values import EMPTY, INVALID, NA, NUMBER, CellValue, format_number
 from .document.prose_check import PROSE_CHECKS
 
 #: The number of places a grouped message lists before “等”.
@@ -82,12 +82,10 @@ def _where(report: Report, key: str) -> str:
     return f"{report.spec.cells[key].describe()}（{report.location(key)}）"
 
 
-def _per_cell(report: Report, state: str):
+def _per_cell(report: Report, state: str) -> list[tuple[str, CellValue]]:
+    """The report's cells of the format in ``state`` (findings are sorted later)."""
     spec = report.spec.cells
-    for key in spec:
-        cell = report.cells.get(key)
-        if cell is not None and cell.state == state:
-            yield key, cell
+    return [(key, cell) for key, cell in report.cells.items() if cell.state == state and key in spec]
 
 
 def value_invalid(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:

@@ -23,6 +23,7 @@ CONTACT_FIELDS = ("address", "postcode", "phone")
 SECTION_KEYS = ("s1", "s2", "s3", "s4", "s5", "s6")
 
 _EMPTY = CellValue(None, EMPTY)
+_SPECS = {f: load_format(f) for f in FORMATS}
 
 
 @dataclass
@@ -49,7 +50,8 @@ class Report:
 
     @property
     def spec(self) -> Format:
-        return load_format(self.format if self.format in FORMATS else "2021")
+        """The format definition this report is read against (2021 when unknown)."""
+        return _SPECS.get(self.format) or _SPECS["2021"]
 
     def cell(self, key: str) -> CellValue:
         return self.cells.get(key, _EMPTY)
