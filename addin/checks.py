@@ -118,7 +118,7 @@ def _grouped(rule: Rule, report: Report, want) -> Iterator[Finding]:
         if hit:
             places = "、".join(report.location(k).split("!")[-1] for k in hit[:MAX_PLACES])
             if len(hit) > MAX_PLACES:
-                places += f" 等"
+                places += " 等"
             yield _finding(rule, report, hit, _fill(rule, table_number=table.number, count=len(hit), places=places))
 
 

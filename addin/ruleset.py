@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from . import formula
+from .errors import InputError
 from .formats import FORMATS, Format, load_format
 from .resources import rules_dir
 from .schemas import validator
 
 
-class RuleSetError(ValueError):
-    """A rule file or overlay that cannot be used; the message says where and why."""
+class RuleSetError(InputError):
+    """A rule file or overlay that cannot be used; the message says where and why (exit code 2)."""
 
 
 @dataclass(frozen=True)

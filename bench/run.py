@@ -209,47 +209,39 @@ def bench_export(tmp: Path, quick: bool) -> None:
         f"{batch / single:.2f}×")
 
 
-def _html_reports(folder: Path, n: int, distinct: int = 200) -> list[Path]:
-    from addin.document.html_writer import render_html
-    from addin.document.narrative import build_document
+def _population(folder: Path, n: int, distinct: int, suffix: str, write) -> list[Path]:
+    """``n`` report files in ``folder``: ``distinct`` random reports written by
+    ``write(report, path)``, copied round-robin up to ``n`` (reading cost does not
+    depend on which numbers a file holds)."""
     from addin.examples import random_report
 
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(2025)
-    sources = []
-    for i in range(min(n, distinct)):
-        r = random_report("2021", rng, year=2025)
-        r.agency = f"示例区第{i}局"
-        p = folder / f"r{i:05d}.html"
-        p.write_text(render_html(build_document(r)), encoding="utf-8")
-        sources.append(p)
-    paths = list(sources)
-    for i in range(len(sources), n):
-        p = folder / f"r{i:05d}.html"
-        shutil.copyfile(sources[i % len(sources)], p)
-        paths.append(p)
+    paths = []
+    for i in range(n):
+        path = folder / f"r{i:05d}{suffix}"
+        if i < distinct:
+            report = random_report("2021", rng, year=2025)
+            report.agency = f"示例区第{i}局"
+            write(report, path)
+        else:
+            shutil.copyfile(paths[i % distinct], path)
+        paths.append(path)
     return paths
 
 
-def _workbooks(folder: Path, n: int, distinct: int = 20) -> list[Path]:
-    from addin.examples import random_report
+def _html_reports(folder: Path, n: int) -> list[Path]:
+    from addin.document.html_writer import render_html
+    from addin.document.narrative import build_document
+
+    return _population(folder, n, 200, ".html",
+                       lambda r, p: p.write_text(render_html(build_document(r)), encoding="utf-8"))
+
+
+def _workbooks(folder: Path, n: int) -> list[Path]:
     from addin.writers.workbook import write_workbook
 
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(2026)
-    sources = []
-    for i in range(min(n, distinct)):
-        r = random_report("2021", rng, year=2025)
-        r.agency = f"示例区第{i}局"
-        p = folder / f"w{i:05d}.xlsx"
-        write_workbook(r, p)
-        sources.append(p)
-    paths = list(sources)
-    for i in range(len(sources), n):
-        p = folder / f"w{i:05d}.xlsx"
-        shutil.copyfile(sources[i % len(sources)], p)
-        paths.append(p)
-    return paths
+    return _population(folder, n, 20, ".xlsx", write_workbook)
 
 
 def bench_review(tmp: Path, quick: bool) -> None:

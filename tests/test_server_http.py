@@ -3,24 +3,12 @@ manifest, call a script and a custom function, stop it. Plus the refusal to serv
 other computers without an access key and HTTPS."""
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 
 from addin.commands.serve import check_args
 from addin.errors import InputError
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def request(url, data=None, headers=None, timeout=10):
@@ -30,33 +18,11 @@ def request(url, data=None, headers=None, timeout=10):
         return r.status, r.read()
 
 
-@pytest.fixture(scope="module")
-def server():
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    env.pop("NIANBAO_API_KEY", None)
-    proc = subprocess.Popen([sys.executable, "-m", "addin", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 45
-    try:
-        while True:
-            try:
-                request(base + "/", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    out = proc.stdout.read().decode("utf-8", "replace") if proc.poll() is not None else ""
-                    pytest.fail(f"nianbao serve did not start: {out[-2000:]}")
-                time.sleep(0.3)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+@pytest.fixture
+def server(start_server):
+    """``nianbao serve`` on a free loopback port (see tests/conftest.py)."""
+    base, _ = start_server()
+    return base
 
 
 def test_manifest_script_and_function_over_http(server):

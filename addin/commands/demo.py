@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..examples import demo_mistakes, example_report, example_values
-from ..findings import summary
+from .validate import print_text
 from ..formats import FORMATS
 from ..model import Report
 from ..readers.workbook import read_workbook
@@ -52,15 +52,7 @@ def run(args) -> int:
     print()
     back = read_workbook(path)
     findings = validate(back)
-    file = str(path)
-    for f in findings:
-        print(f.text_line(file))
-    s = summary(findings)
-    label = f"{back.agency or '（未填机关）'} {back.year or '（未填年度）'} 年度（{back.spec.name}）"
-    if findings:
-        print(f"{file}: {label}：{s['errors']} 个错误，{s['warnings']} 个警告，{s['infos']} 条提示")
-    else:
-        print(f"{file}: {label}：未发现问题")
+    print_text(str(path), back, findings)
     print()
     first = next((f.rule for f in findings if f.severity == "error"), "T301")
     print(f"接下来可以：用 Excel 或 WPS 打开 {path} 对照上面的位置查看；"

@@ -21,7 +21,7 @@ from ..document.narrative import TITLE_SUFFIX, build_document, generated_section
 from ..errors import InputError
 from ..findings import summary
 from ..readers import read_report
-from ..ruleset import RuleSetError, load_rules
+from ..ruleset import load_rules
 from ..validate import validate
 from ..writers.atomic import atomic_output, check_target
 
@@ -81,10 +81,7 @@ def _output_dir(path: str) -> Path:
 
 def run(args) -> int:
     formats = _formats(args.to)
-    try:
-        rules = load_rules(args.rules)
-    except RuleSetError as e:
-        raise InputError(str(e)) from None
+    rules = load_rules(args.rules)  # a bad overlay is a RuleSetError: exit 2
     report = read_report(args.file)
     prev = read_report(args.prev) if args.prev else None
 

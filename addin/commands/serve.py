@@ -32,6 +32,8 @@ def add_arguments(p) -> None:
 
 def check_args(args) -> None:
     """Refuse unsafe combinations before anything starts."""
+    if getattr(args, "workers", 1) < 1:
+        raise InputError("--workers 至少为 1。")
     from ..server.app import API_KEY_ENV, is_loopback
 
     if bool(args.certfile) != bool(args.keyfile):
@@ -54,9 +56,11 @@ def run(args) -> int:
 
     if importlib.util.find_spec("xlwings_server") is None or importlib.util.find_spec("uvicorn") is None:
         raise InputError("未安装 xlwings Server：请运行 pip install 'nianbao[server]'。")
-    from ..server.app import app, configure
+    from ..server.app import configure
 
-    configure("dev" if args.dev else "prod")  # before xlwings Server is imported: it reads these once
+    environment = "dev" if args.dev else "prod"
+    os.environ["NIANBAO_ENVIRONMENT"] = environment  # read by each worker (addin.server.asgi)
+    configure(environment)  # before xlwings Server is imported: it reads these once
     import uvicorn
 
     scheme = "https" if args.certfile else "http"
@@ -64,8 +68,6 @@ def run(args) -> int:
           file=sys.stderr)
     if scheme == "http":
         print("注意：HTTP 仅供本机开发测试，Office.js 加载项需要 HTTPS。", file=sys.stderr)
-    if args.workers < 1:
-        raise InputError("--workers 至少为 1。")
     uvicorn.run("addin.server.asgi:app", host=args.host, port=args.port, workers=args.workers,
                 ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="warning",
                 proxy_headers=args.behind_proxy)

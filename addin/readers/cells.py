@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..findings import Finding
-from ..formats import FORMATS, format_for_year, load_format
+from ..formats import format_for_year, load_format
 from ..layout import defined_name, key_of_name
 from ..model import CONTACT_FIELDS, SECTION_KEYS, Report
 from ..ruleset import builtin_rules
