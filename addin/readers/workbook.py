@@ -56,8 +56,9 @@ _ERROR_VALUES = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALU
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def check_zip(data: bytes, name: str) -> None:
-    """Refuse what is not a zip with a workbook part, or would unpack to far too much."""
+def check_zip(data: bytes, name: str) -> zipfile.ZipFile:
+    """Refuse what is not a zip with a workbook part, or would unpack to far too much;
+    return the checked archive, open (the caller closes it)."""
     if data.startswith(_OLE_MAGIC):
         raise InputError(f"{name}：不是有效的 Excel 工作簿（.xlsx）：这是设置了打开密码的工作簿或旧版 .xls 文件。"
                          "请在 Excel 或 WPS 中取消打开密码，或另存为 .xlsx 后再试。")
@@ -65,7 +66,7 @@ def check_zip(data: bytes, name: str) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except ZIP_ERRORS:
         raise InputError(f"{name}：不是有效的 Excel 工作簿（文件不是 .xlsx 格式，或已损坏、不完整）") from None
-    with archive:
+    try:
         members = archive.infolist()
         if len(members) > MAX_ZIP_MEMBERS:
             raise InputError(f"{name}：工作簿内部文件过多（{len(members)} 个，上限 {MAX_ZIP_MEMBERS}），拒绝读取")
@@ -78,6 +79,10 @@ def check_zip(data: bytes, name: str) -> None:
                 raise InputError(f"{name}：工作簿中的 {m.filename} 压缩比异常（疑似压缩炸弹），拒绝读取")
         if "xl/workbook.xml" not in {m.filename for m in members}:
             raise InputError(f"{name}：不是有效的 Excel 工作簿（缺少 xl/workbook.xml；可能是其他类型的 zip 文件）")
+    except InputError:
+        archive.close()
+        raise
+    return archive
 
 
 @lru_cache(maxsize=4096)
@@ -281,12 +286,11 @@ def _sheet_parts(z: zipfile.ZipFile) -> tuple[list[str], dict[str, str], bytes]:
 #: One of our names in workbook.xml, whatever the attribute order (Excel writes ``name``
 #: first, LibreOffice last): attributes before, the name, attributes after, the reference.
 _OUR_NAME_EL = re.compile(
-    rb'<(?:\w+:)?definedName\b([^>]*?)\sname="(NB\.[^"]*)"([^>]*)>([^<]*)</(?:\w+:)?definedName>')
-_LOCAL_ATTR = re.compile(rb'\blocalSheetId="(\d+)"')
+    r'<(?:\w+:)?definedName\b([^>]*?)\sname="(NB\.[^"]*)"([^>]*)>([^<]*)</(?:\w+:)?definedName>')
+_LOCAL_ATTR = re.compile(r'\blocalSheetId="(\d+)"')
 
 
-def _unescape(raw: bytes) -> str:
-    text = raw.decode("utf-8")
+def _unescape(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
@@ -294,11 +298,9 @@ def _defined_names(book: bytes, order: list[str]) -> dict[str, str]:
     """Our names from workbook.xml, book-scoped first (as :func:`_our_names` does for openpyxl)."""
     names: dict[str, str] = {}
     scoped: list[tuple[int, str, str]] = []
-    for before, raw_name, after, ref in _OUR_NAME_EL.findall(book):
-        name, text = _unescape(raw_name), _unescape(ref)
-        if key_of_name(name) is None:
-            continue
-        local = _LOCAL_ATTR.search(before + after) if b"localSheetId" in before or b"localSheetId" in after else None
+    for before, raw_name, after, ref in _OUR_NAME_EL.findall(book.decode("utf-8")):
+        name, text = _unescape(raw_name), _unescape(ref)  # the pattern only matches our NB. names
+        local = _LOCAL_ATTR.search(before + after) if "localSheetId" in before or "localSheetId" in after else None
         if local is None:
             names[name] = text
         else:
@@ -334,33 +336,45 @@ def _cell(grid: list[list[Any]], coord: str) -> Any:
     return None
 
 
-def _named_values_fast(data: bytes) -> tuple[dict[str, Any], dict[str, str]]:
-    """Read our named cells with calamine: names from workbook.xml, values from the sheets."""
+def _named_values_fast(z: zipfile.ZipFile, data: bytes) -> tuple[dict[str, Any], dict[str, str]]:
+    """Read our named cells with calamine: names from workbook.xml, values from the sheets.
+
+    ``z`` is the archive :func:`check_zip` opened and checked. calamine reads an error
+    value (#DIV/0!) as an empty string, so an error can only hide behind a named cell
+    that read as empty; only the sheets holding such cells have their XML scanned for
+    error values (none, in a fully filled table).
+    """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            order, parts, book = _sheet_parts(z)
-            targets = {dn: parse_reference(ref) for dn, ref in _defined_names(book, order).items()}
-            wanted = {t[0] for t in targets.values() if t is not None}
-            errors = {}
-            for sheet in wanted & set(parts):
-                xml = z.read(parts[sheet])
-                if b't="e"' in xml:
-                    errors[sheet] = _error_cells(xml)
+        order, parts, book = _sheet_parts(z)
+        targets = {dn: parse_reference(ref) for dn, ref in _defined_names(book, order).items()}
+        wanted = {t[0] for t in targets.values() if t is not None} & set(parts)
         calamine = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        grids = {sheet: calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-                 for sheet in wanted if sheet in parts}
+        grids = {sheet: calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False) for sheet in wanted}
+        values: dict[str, Any] = {}
+        locations: dict[str, str] = {}
+        blank_sheets: set[str] = set()
+        for dn, target in targets.items():
+            if target is None or target[0] not in grids:
+                values[dn] = BROKEN
+                continue
+            sheet, coord = target
+            value = _cell(grids[sheet], coord)
+            if value is None:
+                blank_sheets.add(sheet)
+            values[dn] = value
+            locations[dn] = f"{sheet}!{coord}"
+        names_at: dict[str, list[str]] = {}
+        for sheet in blank_sheets:
+            xml = z.read(parts[sheet])
+            if b't="e"' in xml:
+                if not names_at:
+                    for dn, location in locations.items():
+                        names_at.setdefault(location, []).append(dn)
+                for coord, error in _error_cells(xml).items():
+                    for dn in names_at.get(f"{sheet}!{coord}", ()):
+                        values[dn] = error
     except Exception as e:  # noqa: BLE001 - anything unusual: let openpyxl read it and explain
         raise _NeedOpenpyxl from e
-    values: dict[str, Any] = {}
-    locations: dict[str, str] = {}
-    for dn, target in targets.items():
-        if target is None or target[0] not in grids:
-            values[dn] = BROKEN
-            continue
-        sheet, coord = target
-        value = errors.get(sheet, {}).get(coord)
-        values[dn] = value if value is not None else _cell(grids[sheet], coord)
-        locations[dn] = f"{sheet}!{coord}"
     return values, locations
 
 
@@ -402,13 +416,13 @@ def read_workbook(path: str | Path) -> Report:
         data = path.read_bytes()
     except OSError as e:
         raise InputError(f"无法读取文件 {path}：{e.strerror or e}") from None
-    check_zip(data, name)
-    try:
-        if not FAST:
-            raise _NeedOpenpyxl
-        values, locations = _named_values_fast(data)
-    except _NeedOpenpyxl:
-        values, locations = _named_values_openpyxl(data, name)
+    with check_zip(data, name) as archive:
+        try:
+            if not FAST:
+                raise _NeedOpenpyxl
+            values, locations = _named_values_fast(archive, data)
+        except _NeedOpenpyxl:
+            values, locations = _named_values_openpyxl(data, name)
 
     _check_tables_left(values, name)
     mismatch = _check_format_cell(values, locations)
