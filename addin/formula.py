@@ -16,8 +16,9 @@ A formula is an expression over cell keys::
 * numbers, ``"strings"``, ``+ - * /``, comparisons, ``and or not`` and the functions
   in :data:`FUNCTIONS`.
 
-:func:`parse` builds a tree of plain tuples; :func:`evaluate` walks it against a
-resolver that returns the value of a reference.
+:func:`parse` builds a tree of plain tuples; :func:`compile_formula` turns it into a
+closure run against a resolver that returns the value of a reference
+(:func:`evaluate` does both at once).
 """
 
 from __future__ import annotations
@@ -276,97 +277,23 @@ def _num(v: Any, what: str) -> Any:
 
 
 def evaluate(node, resolve: Callable[[str], Any]) -> Any:
-    """Evaluate a parsed formula. ``resolve(ref)`` gives a reference's value.
+    """Evaluate a parsed formula once. ``resolve(ref)`` gives a reference's value.
 
     Arithmetic with a missing value (``None``) gives ``None``; a comparison with
     ``None`` on either side is ``None`` (not decided) — callers decide what an
     undecided rule means. Anything that cannot be computed (text in arithmetic, an
-    overflow) is a :class:`FormulaError`, never another exception.
+    overflow) is a :class:`FormulaError`, never another exception. Rules evaluated
+    many times keep the closure of :func:`compile_formula` instead.
     """
     try:
-        return _evaluate(node, resolve)
-    except FormulaError:
-        raise
-    except (ArithmeticError, TypeError, ValueError) as e:
-        raise FormulaError(f"无法计算：{e}") from None
+        return compile_formula(node)(resolve)
     except RecursionError:
         raise FormulaError("公式嵌套过深") from None
 
 
-def _evaluate(node, resolve: Callable[[str], Any]) -> Any:
-    tag = node[0]
-    if tag in ("num", "str", "bool"):
-        return node[1]
-    if tag == "ref":
-        return resolve(node[1])
-    if tag == "refs":
-        return [resolve(k) for k in node[1]]
-    if tag == "neg":
-        v = _num(_evaluate(node[1], resolve), "取负")
-        return None if v is None else -v
-    if tag == "bin":
-        a = _num(_evaluate(node[2], resolve), node[1])
-        b = _num(_evaluate(node[3], resolve), node[1])
-        if a is None or b is None:
-            return None
-        op = node[1]
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if b == 0:
-            return None
-        return Decimal(a) / Decimal(b)
-    if tag == "cmp":
-        a, b = _evaluate(node[2], resolve), _evaluate(node[3], resolve)
-        if a is None or b is None:
-            return None
-        if isinstance(a, float) or isinstance(b, float):
-            a, b = _d(a), _d(b)
-        op = node[1]
-        try:
-            return {
-                "==": lambda: a == b,
-                "!=": lambda: a != b,
-                "<": lambda: a < b,
-                "<=": lambda: a <= b,
-                ">": lambda: a > b,
-                ">=": lambda: a >= b,
-            }[op]()
-        except TypeError:
-            raise FormulaError(f"无法比较 {a!r} 与 {b!r}") from None
-    if tag == "not":
-        v = _evaluate(node[1], resolve)
-        return None if v is None else not v
-    if tag == "and":
-        a = _evaluate(node[1], resolve)
-        if a is False:
-            return False
-        b = _evaluate(node[2], resolve)
-        if b is False:
-            return False
-        return None if a is None or b is None else True
-    if tag == "or":
-        a = _evaluate(node[1], resolve)
-        if a is True:
-            return True
-        b = _evaluate(node[2], resolve)
-        if b is True:
-            return True
-        return None if a is None or b is None else False
-    if tag == "call":
-        name, args = node[1], [_evaluate(a, resolve) for a in node[2]]
-        if name in ("abs",) and args[0] is None:
-            return None
-        return FUNCTIONS[name](*args)
-    raise FormulaError(f"未知节点 {tag}")
-
-
 def compile_formula(node) -> Callable[[Callable[[str], Any]], Any]:
-    """Turn a parsed formula into a Python closure with exactly :func:`evaluate`'s
-    semantics, for rules evaluated thousands of times (batch review, the server).
+    """Turn a parsed formula into a Python closure: built once per rule, run for every
+    report (batch review, the server). Semantics as described in :func:`evaluate`.
 
     Still no ``eval``: the closure is built from the tree's own nodes.
     """
@@ -379,6 +306,8 @@ def compile_formula(node) -> Callable[[Callable[[str], Any]], Any]:
             raise
         except (ArithmeticError, TypeError, ValueError) as e:
             raise FormulaError(f"无法计算：{e}") from None
+        except RecursionError:
+            raise FormulaError("公式嵌套过深") from None
 
     return run
 
@@ -389,7 +318,7 @@ _CMP = {
 }
 
 
-def _compile(node):  # noqa: C901 - one branch per node kind, mirroring _evaluate
+def _compile(node):  # noqa: C901 - one branch per node kind
     tag = node[0]
     if tag in ("num", "str", "bool"):
         value = node[1]

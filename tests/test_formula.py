@@ -75,26 +75,3 @@ def test_parser_never_raises_anything_but_formula_error(text):
         evaluate(node, lambda ref: 1)
     except FormulaError:
         pass
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.text(alphabet="t3.[]g() +-*/<>=!andornt\"0123456789_sumabcx,", max_size=60),
-       st.lists(st.one_of(st.none(), st.integers(-5, 5), st.text(max_size=2)), min_size=1, max_size=5))
-def test_compiled_formula_agrees_with_the_evaluator(text, pool):
-    from addin.formula import compile_formula
-
-    try:
-        node = parse(text, groups)
-    except FormulaError:
-        return
-
-    def resolve(ref):
-        return pool[len(ref) % len(pool)]
-
-    def outcome(f):
-        try:
-            return ("ok", f())
-        except FormulaError:
-            return ("error", None)
-
-    assert outcome(lambda: evaluate(node, resolve)) == outcome(lambda: compile_formula(node)(resolve))
