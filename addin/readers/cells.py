@@ -63,6 +63,24 @@ def _format(v: Any) -> str | None:
     return m.group(1) if m else None
 
 
+def _broken_findings(spec, broken: list[str], locations: dict[str, str]) -> list[Finding]:
+    """W002 for cells whose names point nowhere: one finding per cell, or one for a whole
+    table when all of its cells are gone (its sheet was deleted) instead of 175 lines."""
+    out: list[Finding] = []
+    gone = set(broken)
+    for table in spec.tables:
+        keys = [k for k in table.cell_keys() if k in gone]
+        if not keys:
+            continue
+        if len(keys) == len(table.cell_keys()):
+            out.append(_problem("W002", keys, [locations.get(k, k) for k in keys], name=f"NB.{table.key}.*",
+                                where=f"表{table.number}的全部 {len(keys)} 个单元格"))
+        else:
+            out.extend(_problem("W002", [k], [locations.get(k, k)], name=defined_name(k),
+                                where=spec.cells[k].describe()) for k in keys)
+    return out
+
+
 @cache
 def _known_names(fmt_key: str) -> frozenset[str]:
     """Our names that a workbook of this format is expected to have."""
@@ -90,6 +108,7 @@ def report_from_named_cells(values: dict[str, Any], locations: dict[str, str], s
     spec = load_format(fmt)
 
     problems: list[Finding] = []
+    broken: list[str] = []
     raw: dict[str, Any] = {}
     key_locations: dict[str, str] = {}
     for key in spec.keys:
@@ -100,9 +119,10 @@ def report_from_named_cells(values: dict[str, Any], locations: dict[str, str], s
         loc = locations.get(name, key)
         key_locations[key] = loc
         if values[name] is BROKEN:
-            problems.append(_problem("W002", [key], [loc], name=name, where=spec.cells[key].describe()))
+            broken.append(key)
             continue
         raw[key] = values[name]
+    problems.extend(_broken_findings(spec, broken, key_locations))
     for name in sorted(ours - _known_names(fmt)):
         key = key_of_name(name)
         if re.fullmatch(r"t[234]\.[a-z_]+\.[a-z_]+", key) and values[name] is not BROKEN and _text(values[name]):
