@@ -21,6 +21,9 @@ from typing import Any
 #: What a cell holds: a number, nothing, a “not applicable” mark, or unreadable text.
 NUMBER, EMPTY, NA, INVALID = "number", "empty", "na", "invalid"
 
+#: The note of a plain number that was typed as text ("5" rather than 5): the only oddity.
+TEXT_NUMBER_NOTE = "以文本形式填写的数字"
+
 NA_TOKENS = frozenset({"/", "／", "—", "——", "-", "－", "–", "无", "不适用", "\\"})
 
 _NUM = r"\d+(?:\.\d+)?"
@@ -119,11 +122,7 @@ def parse_value(raw: Any, kind: str = "count") -> CellValue:
         return CellValue(raw, INVALID, note="不是数字")
     if isinstance(value, Decimal) and kind in ("count", "signed_count") and value == value.to_integral_value():
         value = int(value)
-    if not isinstance(raw, str) or notes or text != raw:
-        note = "、".join(notes) if notes else "以文本形式填写的数字"
-    else:
-        note = "以文本形式填写的数字"
-    return CellValue(raw, NUMBER, value, note)
+    return CellValue(raw, NUMBER, value, "、".join(notes) or TEXT_NUMBER_NOTE)
 
 
 def is_canonical(cell: CellValue) -> bool:

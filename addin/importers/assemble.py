@@ -23,6 +23,7 @@ from ..errors import InputError
 from ..findings import Finding
 from ..formats import FORMATS, format_for_year, load_format
 from ..model import Report
+from ..values import TEXT_NUMBER_NOTE
 from ..ruleset import builtin_rules
 from .anchors import Label, format_votes, fuzzy_row, label_index, norm, section_heading, value_state
 from .tokens import Token, merge_split_labels
@@ -42,8 +43,6 @@ _CONTACT = {
 }
 _JUNK = re.compile(r"^\[[^\]]*\]")  # [bookmark: _GoBack] left by Word's text export
 _NOT_TITLE = re.compile(r"[，,。>:：;；]|根据|现将")
-#: The note the model gives a number typed as text; every published number is text.
-TEXT_NOTE = "以文本形式填写的数字"
 #: Longest cell text still taken as an (unreadable) value rather than as prose.
 SHORT_VALUE = 8
 #: Longest text taken as an unrecognised row label.
@@ -457,7 +456,7 @@ def assemble(tokens: list[Token], source: str = "") -> Report:
     report = Report.from_values(fmt_key, values, year=year, agency=agency, contact=contact, sections=sections,
                                 source=source)
     for key, c in report.cells.items():
-        if c.note == TEXT_NOTE:  # published text is always text: only a real oddity is worth a note
+        if c.note == TEXT_NUMBER_NOTE:  # published text is always text: only a real oddity is worth a note
             report.cells[key] = replace(c, note=None)
     report.problems.extend(_problems(reader, guessed and found_any))
     return report
