@@ -83,6 +83,20 @@ def check_call(path: str, body: bytes) -> tuple[int, str] | None:
     return None
 
 
+class _Tracking:
+    """A ``send`` that remembers whether the response has started (after which no
+    413/504 can be sent any more)."""
+
+    def __init__(self, send):
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message):
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
+
+
 class LimitsMiddleware:
     """ASGI middleware in front of xlwings Server.
 
@@ -104,18 +118,12 @@ class LimitsMiddleware:
         if length is not None and length.isdigit() and int(length) > self.max_body:
             return await _reply(send, 413, too_large)
         path = scope.get("path", "")
+        tracking = _Tracking(send)
         if not (scope.get("method") == "POST" and path.startswith(_LIMITED_PATHS)):
-            started = False
-
-            async def tracking(message):
-                nonlocal started
-                started = started or message["type"] == "http.response.start"
-                await send(message)
-
             try:
                 return await self.app(scope, self._limited(receive), tracking)
             except RequestTooLarge:
-                if not started:
+                if not tracking.started:
                     await _reply(send, 413, too_large)
                 return
 
@@ -146,18 +154,10 @@ class LimitsMiddleware:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        started = False
-
-        async def tracking_send(message):
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
-            await asyncio.wait_for(self.app(scope, replay, tracking_send), timeout=self.seconds)
+            await asyncio.wait_for(self.app(scope, replay, tracking), timeout=self.seconds)
         except asyncio.TimeoutError:
-            if not started:
+            if not tracking.started:
                 await _reply(send, 504, f"处理时间超过 {self.seconds:.0f} 秒，已停止等待。请稍后重试或联系管理员。")
 
     def _limited(self, receive):
