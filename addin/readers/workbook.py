@@ -113,7 +113,7 @@ def _corrupt(name: str, e: Exception) -> InputError:
     return InputError(f"{name}：无法读取工作簿，文件可能已损坏（{detail}）")
 
 
-def _load(data: bytes, name: str) -> tuple[Any, ExcelReader]:
+def _load(data: bytes, name: str) -> Any:
     """Open with openpyxl for calculated values; its warnings about features it drops
     (extensions, slicers) mean nothing to a filer and are silenced."""
     try:
@@ -124,7 +124,7 @@ def _load(data: bytes, name: str) -> tuple[Any, ExcelReader]:
             reader.read()
     except Exception as e:  # noqa: BLE001 - any failure inside openpyxl means a corrupt file
         raise _corrupt(name, e) from None
-    return reader.wb, reader
+    return reader.wb
 
 
 def _uncached_formulas(data: bytes, wanted: dict[str, set[str]]) -> set[tuple[str, str]]:
@@ -379,7 +379,7 @@ def _named_values_fast(z: zipfile.ZipFile, data: bytes) -> tuple[dict[str, Any],
 
 
 def _named_values_openpyxl(data: bytes, name: str) -> tuple[dict[str, Any], dict[str, str]]:
-    wb, _ = _load(data, name)
+    wb = _load(data, name)
     sheets = {ws.title: ws for ws in wb.worksheets}
     values: dict[str, Any] = {}
     locations: dict[str, str] = {}
