@@ -15,12 +15,28 @@ def add_arguments(p) -> None:
     b = sub.add_parser("build", help="构建 nianbao.xlam", description=DESCRIPTION)
     b.add_argument("-o", "--output", default=str(DEFAULT), help=f"输出文件（默认 {DEFAULT}）")
     b.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    b.add_argument("--wps", action="store_true",
+                   help="改为构建 WPS 表格加载项：文件夹 nianbao_<版本>、.7z 压缩包、publish.xml 和 jsplugins.xml"
+                        "（-o 为输出文件夹，默认 dist/wps；见 docs/wps.md）")
+    b.add_argument("--server", default="http://127.0.0.1:8000",
+                   help="（--wps）年报助手服务器地址，预填到加载项中（默认 http://127.0.0.1:8000，即本机）")
+    b.add_argument("--key", default="", help="（--wps）访问密钥，预填到加载项中（默认不填，由使用者在“服务器设置”中填写）")
+    b.add_argument("--publish-url", help="（--wps）内网上存放 .7z 压缩包的地址，写入 jsplugins.xml")
     c = sub.add_parser("check", help="检查已构建的加载项：功能区、VBA 过程、xlwings 版本")
     c.add_argument("file", nargs="?", help="加载项文件（默认为随年报助手安装的 nianbao.xlam）")
 
 
 def run(args) -> int:
     import importlib.util
+
+    if args.addin_command == "build" and args.wps:
+        from ..wps import build as build_wps
+
+        out = build_wps(Path("dist/wps" if args.output == str(DEFAULT) else args.output), server=args.server,
+                        key=args.key, publish_url=args.publish_url, force=args.force)
+        for p in out.values():
+            print(f"已生成：{p}")
+        return 0
 
     from ..errors import InputError
 

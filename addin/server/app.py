@@ -8,6 +8,7 @@ first imported, so :func:`configure` must run before :func:`app`. The settings:
   PolyForm Noncommercial licence, which names government institutions as permitted;
   a commercial operator needs its own licence key;
 * ``XLWINGS_FUNCTIONS_NAMESPACE=NIANBAO`` → ``=NIANBAO.CHECK(...)``;
+* ``XLWINGS_CORS_ALLOW_ORIGINS=["null"]``: the WPS add-in (``addin/wps``) calls from a local folder;
 * ``XLWINGS_AUTH_PROVIDERS=["custom"]`` when ``NIANBAO_API_KEY`` is set (see ``auth/custom``).
 """
 
@@ -45,6 +46,9 @@ def configure(environment: str = "prod") -> dict[str, str]:
         "XLWINGS_ENABLE_EXAMPLES": "false",
         "XLWINGS_ENABLE_HOTRELOAD": "false",
         "XLWINGS_ENABLE_SOCKETIO": "false",
+        # The WPS add-in installed offline runs from a local folder (origin "null") and
+        # calls this server cross-origin; the access key still guards every call.
+        "XLWINGS_CORS_ALLOW_ORIGINS": '["null"]',
     }
     for k, v in env.items():
         os.environ.setdefault(k, v)
