@@ -58,10 +58,12 @@ def configure(environment: str = "prod") -> dict[str, str]:
 
 
 def app():
-    """The ASGI app of xlwings Server (import after :func:`configure`), behind our
-    request size and time limits (:mod:`addin.server.limits`)."""
+    """The ASGI app of xlwings Server (import after :func:`configure`) with the browser
+    page at ``/`` (:mod:`addin.server.page`), behind our request size and time limits
+    (:mod:`addin.server.limits`)."""
     from xlwings_server.main import main_app
 
     from .limits import LimitsMiddleware
+    from .page import with_page
 
-    return LimitsMiddleware(main_app)
+    return LimitsMiddleware(with_page(main_app))
