@@ -211,3 +211,43 @@ def test_page_limits_key_and_allowlist(start_server, tmp_path):
         page = r.read().decode()
         assert r.headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert "http://" not in page and "https://" not in page  # no CDN: every asset from this server
+
+
+def test_nianbao_app_serves_loopback_and_opens_the_browser(tmp_path):
+    """``nianbao app`` with a stand-in browser (``BROWSER``, honoured by Python's webbrowser)
+    that records the address it was asked to open."""
+    import os
+    import signal
+    import sys
+
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    browser.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "NIANBAO_"))}
+    env["BROWSER"] = str(browser)
+    with socket_taken() as busy_port:  # the wanted port is taken: another is chosen
+        proc = subprocess.Popen([sys.executable, "-m", "addin", "app", "--port", str(busy_port)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            url = wait_for(lambda: opened.exists() and opened.read_text().strip(), timeout=60, what="the browser")
+            assert url.startswith("http://127.0.0.1:") and not url.startswith(f"http://127.0.0.1:{busy_port}/")
+            with urllib.request.urlopen(url, timeout=10) as r:
+                assert "年报助手" in r.read().decode()
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=15)
+    assert "年报助手页面：http://127.0.0.1:" in proc.stderr.read()
+
+
+class socket_taken:
+    def __enter__(self):
+        import socket
+
+        self.s = socket.socket()
+        self.s.bind(("127.0.0.1", 0))
+        self.s.listen()
+        return self.s.getsockname()[1]
+
+    def __exit__(self, *exc):
+        self.s.close()
