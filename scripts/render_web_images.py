@@ -1,7 +1,8 @@
-"""Render the pictures of docs/web.md: the browser page of ``nianbao serve`` in headless
-Chromium, before and after checking the example workbook (with its deliberate mistakes).
+"""Render the pictures of docs/web.md and docs/wps.md: the browser page of ``nianbao serve``
+in headless Chromium, before and after checking the example workbook (with its deliberate
+mistakes); and the 校验结果 sheet that 校验 leaves in the workbook, through LibreOffice.
 
-    PYTHONPATH=. .venv/bin/python scripts/render_web_images.py   # writes docs/images/web-*.png
+    PYTHONPATH=. .venv/bin/python scripts/render_web_images.py   # docs/images/web-*.png, results-sheet.png
 
 Needs chromium, chromium-driver and LibreOffice (scripts/setup.sh installs them).
 """
@@ -70,7 +71,33 @@ def main() -> None:
             driver.quit()
             server.send_signal(signal.SIGINT)
             server.wait(timeout=15)
-    print("written: docs/images/web-page.png, docs/images/web-findings.png")
+    render_results_sheet(images / "results-sheet.png")
+    print("written: docs/images/web-page.png, docs/images/web-findings.png, docs/images/results-sheet.png")
+
+
+def render_results_sheet(target: Path) -> None:
+    """The 校验结果 sheet after 校验 (the same actions every route applies), as LibreOffice prints it."""
+    import openpyxl
+    from PIL import Image
+
+    from addin.excel.filemode import mark_file
+    from addin.libreoffice import convert
+    from test_excel_roundtrip import make_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        marked = mark_file(make_workbook(tmp / "src.xlsx", "2021", broken=True), tmp / "marked.xlsx").output
+        wb = openpyxl.load_workbook(marked)
+        for ws in list(wb.worksheets):
+            if ws.title != "校验结果":
+                wb.remove(ws)
+        wb.save(tmp / "results.xlsx")
+        pdf = convert(tmp / "results.xlsx", "pdf", tmp)
+        subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", str(pdf), str(tmp / "page")], check=True)
+        page = Image.open(next(tmp.glob("page*.png")))
+        gray = page.convert("L").point(lambda v: 255 if v > 250 else 0)
+        box = Image.eval(gray, lambda v: 255 - v).getbbox()
+        page.crop((box[0] - 10, box[1] - 10, box[2] + 10, box[3] + 10)).save(target)
 
 
 if __name__ == "__main__":
