@@ -251,3 +251,35 @@ class socket_taken:
 
     def __exit__(self, *exc):
         self.s.close()
+
+
+def test_page_routes_refuse_bad_requests_in_chinese(tmp_path):
+    """In-process (FastAPI TestClient): the answers to what a browser should never send."""
+    import os
+
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    from fastapi.testclient import TestClient
+
+    from addin.server.app import app, configure
+
+    configure()
+    client = TestClient(app())
+    assert client.head("/").status_code == 200
+    wb = make_workbook(tmp_path / "r.xlsx", "2021", broken=False).read_bytes()
+    r = client.post("/nianbao/web/report?name=r.xlsx&to=exe", content=wb)
+    assert r.status_code == 422 and "报告格式只能是" in r.json()["detail"]
+    r = client.get("/nianbao/web/template?year=2020&format=2021")
+    assert r.status_code == 422 and "2020 年度的报告应使用 2019 格式" in r.json()["detail"]
+    r = client.get("/nianbao/web/template?year=12")
+    assert r.status_code == 422 and "四位数字" in r.json()["detail"]
+    r = client.post("/nianbao/web/check?name=r.xls", content=wb)
+    assert r.status_code == 422 and "只能校验 .xlsx" in r.json()["detail"]
+    r = client.post("/nianbao/web/check?name=r.xlsx", content=b"")
+    assert r.status_code == 422 and "没有收到文件" in r.json()["detail"]
+    # the client's file name only names the download: no path survives
+    r = client.get("/nianbao/web/template?year=2025&agency=../../etc/某局")
+    assert r.status_code == 200
+    from urllib.parse import unquote
+
+    disposition = unquote(r.headers["content-disposition"])
+    assert "/" not in disposition.split("''", 1)[1] and disposition.endswith("2025年政府信息公开工作年度报告.xlsx")

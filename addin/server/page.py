@@ -127,7 +127,7 @@ def _private_dir():
 # The work (synchronous; run in a worker thread)
 
 
-def check_file(path: Path, name: str) -> dict:
+def check_workbook(path: Path, name: str) -> dict:
     """The findings of 校验 on ``path``, grouped by the table (sheet) of their first cell."""
     from ..excel.bridge import book_json
     from ..excel.filemode import findings_of, values_workbook
@@ -209,7 +209,7 @@ def template_file(fmt: str | None, year: int | None, agency: str, tmp: Path) -> 
 # Routes
 
 
-@page.get("/")
+@page.api_route("/", methods=["GET", "HEAD"])  # HEAD: health checks, as xlwings Server's own "/"
 async def index():
     return Response(PAGE.read_bytes(), media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
 
@@ -228,7 +228,7 @@ async def check(request: Request, name: str = Query("年报.xlsx")):
     name = _display_name(name)
     with _private_dir() as tmp:
         path = await _upload(request, Path(tmp), name)
-        result = await run_in_worker(check_file, path, name)
+        result = await run_in_worker(check_workbook, path, name)
     return JSONResponse(result, headers=SECURITY_HEADERS)
 
 
