@@ -15,7 +15,9 @@ def test_wheel_ships_the_data_and_works_installed(tmp_path):
     wheel = next((tmp_path / "dist").glob("nianbao-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("addin/rules/formats/2021.json", "addin/rules/rulesets/core.json",
-                     "addin/rules/schemas/report-2021.schema.json", "addin/cli.py"):
+                     "addin/rules/schemas/report-2021.schema.json", "addin/cli.py",
+                     "addin/wps/ribbon.xml", "addin/wps/js/nianbao-wps.js",  # nianbao addin build --wps
+                     "addin/server/templates/page.html", "addin/server/static/page/page.js"):  # the page
         assert required in names, required
     assert any(n.startswith("addin/workbook_templates/") for n in names)
     target = tmp_path / "site"

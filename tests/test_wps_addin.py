@@ -213,3 +213,35 @@ def test_the_server_allows_the_offline_add_in_cross_origin(start_server):
         "Access-Control-Request-Headers": "authorization,content-type"})
     with urllib.request.urlopen(req, timeout=10) as r:
         assert r.status == 200 and r.headers["access-control-allow-origin"] == "null"
+
+
+@pytest.mark.libreoffice
+def test_every_action_of_every_button_matches_the_file(broken, tmp_path):
+    """校验 twice (the second run restores the first's marks), 清除标记, 填写说明, and a
+    workbook that is not ours (a message box): each step's actions applied through WPS and
+    through openpyxl, the states compared after each step."""
+    import xlwings
+
+    path, values, desc = broken
+    wb = openpyxl.load_workbook(path)
+    state = desc
+    emitted = set()
+    for script in ("validate", "validate", "clear_marks", "show_help"):
+        payload = drive("read", {"book": state, "version": xlwings.__version__}, tmp_path)
+        result = run_script(payload, script)
+        emitted |= {a["func"] for a in result["actions"]}
+        out = drive("apply", {"book": state, "result": result}, tmp_path)
+        apply_actions(wb, result)
+        state = out["state"]
+        wps = {s["name"]: s for s in state["sheets"]}
+        for ws in wb.worksheets:
+            cells, fills = _sheet_state(ws)
+            assert wps[ws.title]["fills"] == fills, (script, ws.title)
+            if ws.title == "校验结果":
+                assert {a: v for a, v in wps[ws.title]["cells"].items()} == cells, script
+    not_ours = run_script(book_json(openpyxl.Workbook(), name="x.xlsx"), "validate")
+    out = drive("apply", {"book": {"name": "x.xlsx", "sheets": [{"name": "Sheet"}]}, "result": not_ours}, tmp_path)
+    emitted |= {a["func"] for a in not_ours["actions"]}
+    assert out["alerts"] and "年报助手" in out["alerts"][0]["text"] and out["alerts"][0]["mode"] == "critical"
+    assert emitted >= {"setValues", "setRangeColor", "setWrapText", "setColumnHidden", "namesAdd",
+                       "rangeClearContents", "activateSheet", "alert"}, emitted
