@@ -178,6 +178,22 @@ def test_keyboard_reaches_every_control_and_bad_files_get_a_message(browser, sta
         order.append(el.get_attribute("id") or el.tag_name)
     assert order[:3] == ["file", "summary", "check"] and {"year", "format", "agency", "template"} <= set(order)
 
+    # a file dropped on the box is checked like a chosen one
+    import base64
+
+    clean = make_workbook(tmp_path / "拖入的年报.xlsx", "2021", broken=False)
+    browser.execute_script("""
+        const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+        const data = new DataTransfer();
+        data.items.add(new File([bytes], arguments[1]));
+        const drop = document.getElementById("drop");
+        drop.dispatchEvent(new DragEvent("dragover", {dataTransfer: data, bubbles: true, cancelable: true}));
+        drop.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
+    """, base64.b64encode(clean.read_bytes()).decode(), clean.name)
+    wait_for(lambda: browser.find_element(By.ID, "result").is_displayed() or "失败" in status(browser),
+             what="the dropped file's findings")
+    assert "《拖入的年报.xlsx》" in browser.find_element(By.ID, "summary").text
+
     bad = tmp_path / "不是工作簿.xlsx"
     bad.write_text("这不是工作簿", encoding="utf-8")
     browser.find_element(By.ID, "file").send_keys(str(bad))
@@ -283,3 +299,13 @@ def test_page_routes_refuse_bad_requests_in_chinese(tmp_path):
 
     disposition = unquote(r.headers["content-disposition"])
     assert "/" not in disposition.split("''", 1)[1] and disposition.endswith("2025年政府信息公开工作年度报告.xlsx")
+
+
+@pytest.mark.libreoffice
+def test_page_work_is_stopped_at_the_time_limit(start_server, tmp_path):
+    """The add-in routes' time limit applies to the page: a check (LibreOffice recalculates
+    first, which takes longer than the limit set here) is answered 504 in Chinese."""
+    base, _ = start_server({"NIANBAO_REQUEST_SECONDS": "0.2"})
+    wb = make_workbook(tmp_path / "r.xlsx", "2021", broken=False).read_bytes()
+    status, body = _post(base + "/nianbao/web/check?name=r.xlsx", wb)
+    assert status == 504 and "处理时间超过" in json.loads(body)["detail"]
