@@ -36,6 +36,8 @@ def run(args) -> int:
                         key=args.key, publish_url=args.publish_url, force=args.force)
         for p in out.values():
             print(f"已生成：{p}")
+        if not args.publish_url:
+            print("注意：jsplugins.xml 中压缩包的地址是占位符；内网统一分发时请加 --publish-url 重新构建（见 docs/wps.md）。")
         return 0
 
     from ..errors import InputError
