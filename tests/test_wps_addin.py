@@ -163,6 +163,11 @@ def test_clicks_against_a_real_server(broken, tmp_path, start_server):
 
     wrong = drive("click", {**common, "key": "wrong", "clicks": ["validate"]}, tmp_path)
     assert wrong["alerts"][0]["mode"] == "critical" and "访问密钥" in wrong["alerts"][0]["text"]
+    # nothing applied:
+    assert {s["name"]: s["fills"] for s in wrong["state"]["sheets"]} == {s["name"]: s.get("fills", {})
+                                                                       for s in desc["sheets"]}
+    old = drive("click", {**common, "version": "0.30.0", "clicks": ["validate"]}, tmp_path)
+    assert old["alerts"][0]["mode"] == "critical" and "版本（0.30.0）与服务器" in old["alerts"][0]["text"]
 
 
 def test_build_writes_the_layout_wps_loads(tmp_path):
