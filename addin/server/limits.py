@@ -56,13 +56,37 @@ def _script_names() -> set[str]:
     return {name for name in dir(custom_scripts) if hasattr(getattr(custom_scripts, name), "__xlscript__")}
 
 
+def _function_names() -> dict[str, tuple[int, int]]:
+    """The custom functions: name → (fewest, most) arguments."""
+    from . import custom_functions
+
+    out = {}
+    for name in dir(custom_functions):
+        args = getattr(getattr(custom_functions, name), "__xlfunc__", {}).get("args")
+        if args is not None:
+            out[name] = (sum(1 for a in args if "optional" not in a and not a["vararg"]), len(args))
+    return out
+
+
+def version_problem(data: dict) -> tuple[int, str] | None:
+    import xlwings
+
+    client, version = data.get("client"), data.get("version")
+    if client != "Office.js" and version != xlwings.__version__:
+        return 400, (f"Excel 中的 xlwings 加载项版本（{version}）与服务器（{xlwings.__version__}）不一致。"
+                     "请安装与服务器配套的年报助手加载项。")
+    return None
+
+
 def check_call(path: str, body: bytes) -> tuple[int, str] | None:
     """What is wrong with a script or function call before any macro runs, or ``None``.
 
-    Bad JSON, an unknown script and a desktop add-in of another xlwings version get a
-    clear answer here instead of a server error.
+    Bad JSON, an unknown script or function, a body that is not a workbook (or a
+    function call) as xlwings sends it, and a desktop add-in of another xlwings version
+    get a clear Chinese answer here instead of a server error. Runs in a worker thread:
+    parsing a body of many megabytes must not hold up the event loop.
     """
-    import xlwings
+    from .payloads import book_problem, function_problem
 
     try:
         data = json.loads(body.decode("utf-8")) if body else None
@@ -73,13 +97,14 @@ def check_call(path: str, body: bytes) -> tuple[int, str] | None:
     if path.startswith("/xlwings/custom-scripts-call/"):
         name = path.rsplit("/", 1)[-1]
         if name not in _script_names():
-            return 404, f"没有名为“{name}”的功能。请更新加载项后重试。"
-        client, version = data.get("client"), data.get("version")
-        if client not in (None, "Office.js") and version != xlwings.__version__:
-            return 400, (f"Excel 中的 xlwings 加载项版本（{version}）与服务器（{xlwings.__version__}）不一致。"
-                         "请安装与服务器配套的年报助手加载项。")
-        if not isinstance(data.get("sheets"), list) or not isinstance(data.get("book"), dict):
-            return 400, "请求中缺少工作簿数据（sheets/book）。请在 Excel 中打开年报工作簿后再点击按钮。"
+            return 404, f"没有名为“{name[:80]}”的功能。请更新加载项后重试。"
+        problem = book_problem(data)
+        return (400, problem) if problem is not None else version_problem(data)
+    if path.startswith("/xlwings/custom-functions-call"):
+        problem = function_problem(data, _function_names())
+        if problem is None:
+            problem = version_problem(data)
+        return problem
     return None
 
 
@@ -141,7 +166,10 @@ class LimitsMiddleware:
                 break
         body = b"".join(chunks)
         if path.startswith("/xlwings/"):
-            problem = check_call(path, body)
+            try:
+                problem = await asyncio.wait_for(asyncio.to_thread(check_call, path, body), timeout=self.seconds)
+            except asyncio.TimeoutError:
+                return await _reply(send, 504, f"处理时间超过 {self.seconds:.0f} 秒，已停止等待。请稍后重试或联系管理员。")
             if problem is not None:
                 return await _reply(send, *problem)
 
