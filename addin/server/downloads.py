@@ -8,7 +8,7 @@ in a *spool*: a private folder (mode 0700) that every worker reads, named by
 (:func:`spool_dir`, called by :func:`addin.server.app.configure`) and removes it on exit.
 
 Each download is ``<spool>/<token>/`` holding the zip and a small ``meta.json`` (file
-name, expiry). The token is 256 random bits — the address is the capability, as the
+name, creation time). The token is 256 random bits — the address is the capability, as the
 one-time link of a file-sharing service — and is checked against its exact shape before
 it touches the file system. A download is claimed by renaming its folder, which only one
 worker can do, then sent and removed; unclaimed downloads are removed after
@@ -94,7 +94,7 @@ def _sweep(spool: Path, now: float) -> None:
         try:
             if _TOKEN.fullmatch(entry.name):
                 meta = json.loads((entry / _META).read_text(encoding="utf-8"))
-                if meta["expires"] >= now:
+                if meta["created"] + DOWNLOAD_SECONDS >= now:
                     continue
             elif entry.stat().st_mtime + DOWNLOAD_SECONDS >= now:  # .new-* / .taken-*: give them time
                 continue
@@ -111,7 +111,7 @@ def put(zip_path: Path, name: str, spool: Path | None = None) -> str:
     token = secrets.token_urlsafe(32)
     staging = Path(tempfile.mkdtemp(prefix=".new-", dir=spool))
     shutil.move(str(zip_path), staging / _ZIP)
-    (staging / _META).write_text(json.dumps({"name": name, "expires": now + DOWNLOAD_SECONDS},
+    (staging / _META).write_text(json.dumps({"name": name, "created": now},
                                             ensure_ascii=False), encoding="utf-8")
     os.rename(staging, spool / token)  # published whole, never half-written
     return token
@@ -130,7 +130,7 @@ def claim(token: str, spool: Path | None = None) -> tuple[Path, str, Path] | Non
         return None
     try:
         meta = json.loads((taken / _META).read_text(encoding="utf-8"))
-        if meta["expires"] < time.time():
+        if meta["created"] + DOWNLOAD_SECONDS < time.time():
             raise ValueError("expired")
         return taken / _ZIP, str(meta["name"]), taken
     except (OSError, ValueError, KeyError, TypeError):

@@ -63,17 +63,13 @@ class BookPayload(_Loose):
     version: str
     book: BookInfo
     sheets: list[SheetData] = Field(min_length=1)
-    names: list[NameData] = []
+    names: list[NameData]
 
     @model_validator(mode="after")
     def _indexes(self):
         n = len(self.sheets)
         if self.book.active_sheet_index >= n:
             raise ValueError("book.active_sheet_index out of range")
-        for name in self.names:
-            if (name.sheet_index is not None and name.sheet_index >= n) or (
-                    name.scope_sheet_index is not None and name.scope_sheet_index >= n):
-                raise ValueError(f"names: {name.name} points to a missing sheet")
         return self
 
 

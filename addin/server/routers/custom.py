@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from xlwings_server.config import settings
 from addin.errors import InputError
 from addin.excel import macros
 from addin.excel.marks import parse_location
-from addin.server import downloads
+from addin.server import downloads, limits
 from addin.server.limits import run_in_worker, version_problem
 from addin.server.payloads import book_problem
 
@@ -63,6 +64,13 @@ def _check(data: dict):
         book.close()
 
 
+def _give_up_after(deadline: float) -> None:
+    """Stop a worker whose client was already answered 504 (a thread cannot be killed,
+    but it can stop between steps)."""
+    if time.monotonic() > deadline:
+        raise TimeoutError("export abandoned after the time limit")
+
+
 def _findings(body: bytes) -> dict:
     snap, report, found = _check(_book_data(body))
     out = []
@@ -76,12 +84,14 @@ def _findings(body: bytes) -> dict:
             "findings": out}
 
 
-def _export(body: bytes) -> dict:
+def _export(body: bytes, deadline: float) -> dict:
     data = _book_data(body)
     snap, report, found = _check(data)
+    _give_up_after(deadline)
     stem = downloads.download_stem(data["book"].get("name"))
     with tempfile.TemporaryDirectory(prefix="nianbao-export-") as tmp:
         paths = macros.export_files(report, found, Path(tmp), stem)
+        _give_up_after(deadline)  # the client has had its 504: keep nothing in the spool
         zip_path = Path(tmp) / "export.zip"
         with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
             for p in paths:
@@ -99,7 +109,8 @@ async def findings(current_user: dep.User, request: Request):
 
 @router.post("/export")
 async def export(current_user: dep.User, request: Request):
-    return await run_in_worker(_export, await request.body())
+    deadline = time.monotonic() + limits.REQUEST_SECONDS
+    return await run_in_worker(_export, await request.body(), deadline)
 
 
 @router.get("/download/{token}")
