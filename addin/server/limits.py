@@ -39,14 +39,24 @@ async def run_in_worker(func: Callable[..., Any], *args: Any) -> Any:
     try:
         return await asyncio.wait_for(asyncio.to_thread(func, *args), timeout=REQUEST_SECONDS + 5)
     except asyncio.TimeoutError:
-        raise TimeoutError(f"处理时间超过 {REQUEST_SECONDS:.0f} 秒，已停止等待。请稍后重试或联系管理员。") from None
+        raise TimeoutError(too_slow(REQUEST_SECONDS)) from None
 
 
-async def _reply(send, status: int, message: str) -> None:
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.3g} MB" if n >= 1024 * 1024 else f"{n / 1024:.3g} KB"
+
+
+def too_slow(seconds: float) -> str:
+    """The 504 message."""
+    return f"处理时间超过 {seconds:g} 秒，已停止等待。请稍后重试或联系管理员。"
+
+
+async def reply_json(send, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    """Answer ``{"detail": message}`` straight from ASGI, as FastAPI's errors look."""
     body = json.dumps({"detail": message}, ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})
+                            (b"content-length", str(len(body)).encode()), *(headers or [])]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -69,6 +79,7 @@ def _function_names() -> dict[str, tuple[int, int]]:
 
 
 def version_problem(data: dict) -> tuple[int, str] | None:
+    """``(400, message)`` when a client other than Office.js runs another xlwings version."""
     import xlwings
 
     client, version = data.get("client"), data.get("version")
@@ -138,10 +149,10 @@ class LimitsMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        too_large = f"请求过大（上限 {self.max_body // 1024 // 1024} MB）。请只保留年报模板中的工作表后重试。"
+        too_large = f"请求过大（上限 {_size(self.max_body)}）。请只保留年报模板中的工作表后重试。"
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body:
-            return await _reply(send, 413, too_large)
+            return await reply_json(send, 413, too_large)
         path = scope.get("path", "")
         tracking = _Tracking(send)
         if not (scope.get("method") == "POST" and path.startswith(_LIMITED_PATHS)):
@@ -149,7 +160,7 @@ class LimitsMiddleware:
                 return await self.app(scope, self._limited(receive), tracking)
             except RequestTooLarge:
                 if not tracking.started:
-                    await _reply(send, 413, too_large)
+                    await reply_json(send, 413, too_large)
                 return
 
         chunks, size = [], 0
@@ -160,7 +171,7 @@ class LimitsMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
-                return await _reply(send, 413, too_large)
+                return await reply_json(send, 413, too_large)
             chunks.append(chunk)
             if not message.get("more_body"):
                 break
@@ -169,9 +180,9 @@ class LimitsMiddleware:
             try:
                 problem = await asyncio.wait_for(asyncio.to_thread(check_call, path, body), timeout=self.seconds)
             except asyncio.TimeoutError:
-                return await _reply(send, 504, f"处理时间超过 {self.seconds:.0f} 秒，已停止等待。请稍后重试或联系管理员。")
+                return await reply_json(send, 504, too_slow(self.seconds))
             if problem is not None:
-                return await _reply(send, *problem)
+                return await reply_json(send, *problem)
 
         replayed = False
 
@@ -186,7 +197,7 @@ class LimitsMiddleware:
             await asyncio.wait_for(self.app(scope, replay, tracking), timeout=self.seconds)
         except asyncio.TimeoutError:
             if not tracking.started:
-                await _reply(send, 504, f"处理时间超过 {self.seconds:.0f} 秒，已停止等待。请稍后重试或联系管理员。")
+                await reply_json(send, 504, too_slow(self.seconds))
 
     def _limited(self, receive):
         received = 0
@@ -197,7 +208,7 @@ class LimitsMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
-                    raise RequestTooLarge(f"请求过大（上限 {self.max_body // 1024 // 1024} MB）")
+                    raise RequestTooLarge(f"请求过大（上限 {_size(self.max_body)}）")
             return message
 
         return limited_receive

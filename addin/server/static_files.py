@@ -20,12 +20,13 @@ SafeStaticFiles([folder]))``).
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import os
 import re
 from pathlib import Path
 from typing import Iterable
+
+from .limits import reply_json
 
 #: One path segment of a servable file: a plain name, never starting with a dot.
 _SEGMENT = re.compile(r"[A-Za-z0-9_@+~-][A-Za-z0-9_.@+~-]{0,254}")
@@ -75,15 +76,6 @@ def _route_path(scope) -> str:
     if root and path.startswith(root):
         return path[len(root):]
     return path
-
-
-async def reply_json(send, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    """A JSON ``{"detail": message}`` answer, as FastAPI's errors look."""
-    body = json.dumps({"detail": message}, ensure_ascii=False).encode("utf-8")
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()), *(headers or [])]})
-    await send({"type": "http.response.body", "body": body})
 
 
 class SafeStaticFiles:
