@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rule": ("addin.commands.rule", "解释一条校验规则：是什么、为什么、怎么改、依据"),
     "addin": ("addin.commands.addin_build", "构建 Excel 加载项（.xlam）"),
     "serve": ("addin.commands.serve", "启动 xlwings Server（Office.js 加载项、上传页面）"),
+    "bundle": ("addin.commands.bundle", "生成离线安装包（wheel、加载项、模板、安装脚本），供内网电脑安装"),
 }
 
 

@@ -23,7 +23,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import python_calamine
+try:  # the fast path; optional: no wheel on some platforms (LoongArch), openpyxl reads instead
+    import python_calamine
+except ImportError:
+    python_calamine = None
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.xml.functions import iterparse
 
@@ -399,7 +402,7 @@ def _named_values_openpyxl(data: bytes, name: str) -> tuple[dict[str, Any], dict
 
 
 #: Read values with calamine (fast); ``False`` reads everything with openpyxl (tests compare the two).
-FAST = True
+FAST = python_calamine is not None
 
 
 def read_workbook(path: str | Path) -> Report:
