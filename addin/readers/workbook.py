@@ -27,10 +27,6 @@ try:  # the fast path; optional: no wheel on some platforms (LoongArch), openpyx
     import python_calamine
 except ImportError:
     python_calamine = None
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.xml.functions import iterparse
-
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from ..errors import InputError, ZIP_ERRORS
 from ..findings import Finding
@@ -119,6 +115,8 @@ def _corrupt(name: str, e: Exception) -> InputError:
 def _load(data: bytes, name: str) -> Any:
     """Open with openpyxl for calculated values; its warnings about features it drops
     (extensions, slicers) mean nothing to a filer and are silenced."""
+    from openpyxl.reader.excel import ExcelReader  # imported when used: not on the Excel click path
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -132,6 +130,8 @@ def _load(data: bytes, name: str) -> Any:
 
 def _uncached_formulas(data: bytes, wanted: dict[str, set[str]]) -> set[tuple[str, str]]:
     """Which of the ``{sheet: {coords}}`` cells hold a formula with no calculated value."""
+    from openpyxl.xml.functions import iterparse
+
     found: set[tuple[str, str]] = set()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         _, parts, _ = _sheet_parts(z)
@@ -315,6 +315,8 @@ def _defined_names(book: bytes, order: list[str]) -> dict[str, str]:
 
 def _error_cells(xml: bytes) -> dict[str, str]:
     """``{coord: "#DIV/0!"}`` for the error values in one sheet part (calamine drops them)."""
+    from openpyxl.xml.functions import iterparse
+
     found = {}
     for _, el in iterparse(io.BytesIO(xml)):
         if el.tag == _NS + "c" and el.get("t") == "e":
@@ -326,9 +328,13 @@ def _error_cells(xml: bytes) -> dict[str, str]:
 
 @lru_cache(maxsize=4096)
 def cell_index(coord: str) -> tuple[int, int]:
-    """``"D6"`` → ``(5, 3)``: 0-based row and column."""
-    col, row = coordinate_from_string(coord)
-    return row - 1, column_index_from_string(col) - 1
+    """``"D6"`` → ``(5, 3)``: 0-based row and column (of a coordinate :func:`parse_reference`
+    returned: letters, then digits)."""
+    letters = coord.rstrip("0123456789")
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(coord[len(letters):]) - 1, col - 1
 
 
 def _cell(grid: list[list[Any]], coord: str) -> Any:
