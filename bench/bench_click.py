@@ -67,7 +67,8 @@ def bench_click(tmp: Path | None = None, quick: bool = False, row=None) -> None:
     heavy = heavy_imports()
     if row is None:
         def row(measure, value, baseline="", ratio="", goal=""):
-            print(f"{measure}: {value}" + (f"  (基线 {baseline}，{ratio})" if baseline else "") + (f"  目标 {goal}" if goal else ""))
+            print(f"{measure}: {value}" + (f"  (基线 {baseline}，{ratio})" if baseline else "")
+                  + (f"  目标 {goal}" if goal else ""))
     row("基线：新 Python 进程 import xlwings.utils", f"{base:.0f} ms")
     row("点击：再 import addin.excel.desktop", f"{click:.0f} ms（多 {click - base:.0f} ms）", f"{base:.0f} ms",
         f"{click / base:.2f}×", "多 ≤ 40 ms，≤ 1.5×")

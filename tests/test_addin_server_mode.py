@@ -92,8 +92,8 @@ def vba_post(base: str, script: str, payload: dict, key: str | None):
                "Content-Length": str(len(body))}
     if key:
         headers["Authorization"] = key  # RunServerPython: myRequest.AddHeader "Authorization", auth
-    req = urllib.request.Request(base + "/xlwings/custom-scripts-call/" + script, data=body, headers=headers,
-                                 method="POST")
+    # the URL RibbonMyAddin builds: NIANBAO_SERVER & SCRIPTS_PATH & action
+    req = urllib.request.Request(base + ribbon_scripts_path() + script, data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
             return r.status, json.loads(r.read())
@@ -127,8 +127,9 @@ def assert_vba_can_run(actions):
                 assert f"IsNull({used})" in subs[a["func"]], f"{a['func']} does not handle a null argument {i}"
 
 
-def ribbon_url_and_key():
-    """The URL and key RibbonMyAddin's server mode builds (read from its source)."""
+def ribbon_scripts_path() -> str:
+    """The path RibbonMyAddin's server mode appends to NIANBAO_SERVER (read from the built
+    add-in's VBA), after checking it calls RunServerPython with the key as ``auth``."""
     ribbon = vba_modules(XLAM)["RibbonMyAddin"]
     path = re.search(r'SCRIPTS_PATH As String = "([^"]+)"', ribbon).group(1)
     call = re.search(r"RunServerPython server & SCRIPTS_PATH & action, auth:=(\w+)", ribbon)
@@ -204,7 +205,6 @@ def _start_server_module():
 def test_vba_validate_request_gets_actions_the_vba_can_run(server, workbook_values):
     path, saved = workbook_values
     values = openpyxl.load_workbook(saved)
-    ribbon_url_and_key()
     status, answer = vba_post(server, "validate", vba_payload(values, path.name), KEY)
     assert status == 200, answer
     funcs = [a["func"] for a in answer["actions"]]

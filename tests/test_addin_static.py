@@ -145,7 +145,8 @@ def test_static_checks_fire_on_broken_vba(tmp_path, monkeypatch):
     no_helpers = {k: v for k, v in modules.items() if k != "WebHelpers"}
     assert any("Base64Decode" in p for p in addin_check.unresolved_calls(no_helpers, classes))
     assert any("WebClient" in p for p in addin_check.unresolved_calls(modules, classes - {"WebClient"}))
-    twice = dict(modules, NianbaoActions=modules["NianbaoActions"] + "\r\nFunction GetRange(wb, action)\r\nEnd Function\r\n")
+    extra = "\r\nFunction GetRange(wb, action)\r\nEnd Function\r\n"
+    twice = dict(modules, NianbaoActions=modules["NianbaoActions"] + extra)
     assert any("歧义" in p for p in addin_check.unresolved_calls(twice, classes))
     procs = {p for src in modules.values() for p in addin_check.procedures(src)}
     assert addin_check.own_module_problems(modules["RibbonMyAddin"], procs) == []

@@ -59,7 +59,8 @@ def test_each_platform_resolves_offline_for_every_python(bundles, platform):
     allowed = set(bundle.platform_tags(platform)) | {"any"}
     for w in wheels:
         assert set(_wheel_tags(w)) & allowed, f"{w.name} is not for {platform}"
-    assert (folder / "addins" / "nianbao.xlam").read_bytes() == (ROOT / "workbook_templates" / "nianbao.xlam").read_bytes()
+    xlam = (ROOT / "workbook_templates" / "nianbao.xlam").read_bytes()
+    assert (folder / "addins" / "nianbao.xlam").read_bytes() == xlam
     assert {p.name for p in (folder / "templates").iterdir()} == {"nianbao-2019.xlsx", "nianbao-2021.xlsx"}
     script = folder / ("install.cmd" if platform == "win_amd64" else "install.sh")
     text = script.read_text(encoding="utf-8")

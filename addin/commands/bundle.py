@@ -6,7 +6,8 @@ checkout); it writes a folder to carry onto the intranet::
     DIR/wheels/      nianbao and every dependency, wheels only, for one platform and each
                      supported Python version (pip's cross-platform download:
                      ``pip download --only-binary=:all: --platform … --python-version …``)
-    DIR/addins/      nianbao.xlam (desktop Excel, local Python or server mode)
+    DIR/addins/      nianbao.xlam (desktop Excel, local Python or server mode), and the WPS
+                     加载项 in addins/wps/ when the checkout builds it (``addin build --wps``)
     DIR/templates/   the blank workbook templates
     DIR/install.cmd  Windows: venv at %LOCALAPPDATA%\\nianbao\\venv (the interpreter path
                      the add-in expects), pip install --no-index, add-in copied to
@@ -301,6 +302,19 @@ Linux（麒麟、统信 UOS 等）：sh install.sh（服务器：sh install.sh -
 """
 
 
+def _wps_addin(root: Path, target: Path) -> bool:
+    """The WPS 加载项 (``nianbao addin build --wps``), when this checkout has it."""
+    helptext = subprocess.run([sys.executable, "-m", "addin", "addin", "build", "-h"], capture_output=True, text=True,
+                              cwd=root, env={**os.environ, "PYTHONPATH": str(root)}).stdout
+    if "--wps" not in helptext:
+        return False
+    _run = subprocess.run([sys.executable, "-m", "addin", "addin", "build", "--wps", "-o", str(target)],
+                          capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    if _run.returncode != 0:
+        raise InputError("构建 WPS 加载项失败：" + (_run.stderr or _run.stdout).strip()[-500:])
+    return True
+
+
 def _fill(text: str, pythons) -> str:
     return (text.replace("@PYTHONS_DESC@", " ".join(sorted(pythons, key=lambda v: tuple(map(int, v.split("."))),
                                                           reverse=True)))
@@ -324,6 +338,7 @@ def build(out: Path, platform: str, pythons=PYTHONS, force: bool = False, check:
             download(wheel, wheels, platform, python)
         (tmp / "addins").mkdir()
         shutil.copy2(root / "workbook_templates" / "nianbao.xlam", tmp / "addins" / "nianbao.xlam")
+        _wps_addin(root, tmp / "addins" / "wps")
         (tmp / "templates").mkdir()
         for t in sorted((root / "workbook_templates").glob("*.xlsx")):
             shutil.copy2(t, tmp / "templates" / t.name)
@@ -351,7 +366,8 @@ def add_arguments(p) -> None:
     p.add_argument("--python", default=",".join(PYTHONS), metavar="3.11,3.12",
                    help=f"要包含的 Python 版本（默认 {','.join(PYTHONS)}）")
     p.add_argument("--force", action="store_true", help="替换已存在的输出文件夹")
-    p.add_argument("--check-only", action="store_true", help="不下载，只检查已有安装包能否离线解析")
+    p.add_argument("--check-only", action="store_true",
+                   help="不下载，只检查已有安装包能否离线解析")
 
 
 def run(args) -> int:

@@ -187,7 +187,8 @@ def _config_sheet(xml: str) -> str:
     for r, (key, value) in enumerate(CONFIG.items(), start=1):
         b = (f'<c r="B{r}" s="1" t="b"><v>{int(value)}</v></c>' if isinstance(value, bool)
              else f'<c r="B{r}" s="1" t="s"><v>{strings.index(value)}</v></c>')
-        rows.append(f'<row r="{r}" spans="1:2" ht="15.75"><c r="A{r}" s="1" t="s"><v>{strings.index(key)}</v></c>{b}</row>')
+        a = f'<c r="A{r}" s="1" t="s"><v>{strings.index(key)}</v></c>'
+        rows.append(f'<row r="{r}" spans="1:2" ht="15.75">{a}{b}</row>')
     xml, n = re.subn(r"<sheetData>.*</sheetData>", lambda m: "<sheetData>" + "".join(rows) + "</sheetData>", xml,
                      flags=re.S)
     if n != 1:

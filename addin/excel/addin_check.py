@@ -124,8 +124,8 @@ def vba_modules(path: Path) -> dict[str, str]:
 
 _PROC = re.compile(r"^[ \t]*(Public[ \t]+|Private[ \t]+|Friend[ \t]+)?(?:Static[ \t]+)?"
                    r"(?:Function|Sub|Property[ \t]+(?:Get|Let|Set))[ \t]+(\w+)", re.M | re.I)
-_DECLARE = re.compile(r"^[ \t]*(?:Public[ \t]+|Private[ \t]+)?Declare[ \t]+(?:PtrSafe[ \t]+)?(?:Function|Sub)[ \t]+(\w+)",
-                      re.M | re.I)
+_DECLARE = re.compile(r"^[ \t]*(?:Public[ \t]+|Private[ \t]+)?Declare[ \t]+(?:PtrSafe[ \t]+)?"
+                      r"(?:Function|Sub)[ \t]+(\w+)", re.M | re.I)
 _STRING = re.compile(r'"[^"\r\n]*"')
 
 
