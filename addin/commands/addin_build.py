@@ -15,7 +15,7 @@ def add_arguments(p) -> None:
     b = sub.add_parser("build", help="构建 nianbao.xlam", description=DESCRIPTION)
     b.add_argument("-o", "--output", default=str(DEFAULT), help=f"输出文件（默认 {DEFAULT}）")
     b.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
-    c = sub.add_parser("check", help="检查已构建的加载项：功能区、VBA 过程、xlwings 版本")
+    c = sub.add_parser("check", help="检查已构建的加载项：功能区、VBA 过程、xlwings 版本、服务器模式模块、调用解析、配置表")
     c.add_argument("file", nargs="?", help="加载项文件（默认为随年报助手安装的 nianbao.xlam）")
 
 
