@@ -3,7 +3,6 @@ waits for. These are structural checks (what gets imported), not timings; the ti
 measured by bench/bench_click.py against a bare ``import xlwings.utils`` in the same run.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -11,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from addin.resources import rules_dir
 
 ROOT = Path(__file__).parents[1]
 #: Imported only when used: writers (openpyxl, python-docx, Jinja2), schema checks (jsonschema).
@@ -46,23 +44,8 @@ def test_validating_a_report_on_the_click_path_stays_light():
     assert not loaded & {"openpyxl", "jsonschema", "docx"}, loaded
 
 
-@pytest.mark.parametrize("path", sorted((rules_dir() / "rulesets").glob("*.json")), ids=lambda p: p.name)
-def test_shipped_rulesets_match_the_schema(path):
-    """Checked here, at test time, not each time a click loads the rules."""
-    from addin.schemas import validator
-
-    data = json.loads(path.read_text(encoding="utf-8-sig"))
-    assert list(validator("ruleset.schema.json").iter_errors(data)) == []
-
-
-def test_the_schema_check_fires_on_a_bad_ruleset():
-    from addin.schemas import validator
-
-    path = sorted((rules_dir() / "rulesets").glob("*.json"))[0]
-    data = json.loads(path.read_text(encoding="utf-8-sig"))
-    first = data["rules"][0] if isinstance(data, dict) else data[0]
-    first.pop("id")
-    assert list(validator("ruleset.schema.json").iter_errors(data))
+# The shipped rulesets are checked against ruleset.schema.json by tests/test_schemas.py
+# (at test time), not each time a click loads the rules.
 
 
 def test_an_overlay_is_still_checked_at_run_time(tmp_path):
