@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-
 ROOT = Path(__file__).parents[1]
 #: Imported only when used: writers (openpyxl, python-docx, Jinja2), schema checks (jsonschema).
 HEAVY = {"openpyxl", "jsonschema", "docx", "jinja2", "bs4", "referencing"}

@@ -43,8 +43,9 @@ DESCRIPTION = ("为内网电脑或服务器生成离线安装包：年报助手�
 #: Supported Python versions (pyproject: requires-python >= 3.11).
 PYTHONS = ("3.11", "3.12", "3.13")
 _ARCH = {"manylinux_x86_64": "x86_64", "manylinux_aarch64": "aarch64"}
-#: glibc 2.17 (CentOS 7 era) … 2.28 (麒麟 V10, 统信 UOS 20): every manylinux tag a wheel
-#: for such a system may carry; pip needs them listed when it targets another platform.
+#: Target glibc 2.28 (麒麟 V10, 统信 UOS 20): every manylinux tag (2.17 … 2.28) a wheel
+#: such a system can run may carry; pip needs them listed when it targets another platform.
+#: Some dependencies (lxml, cryptography) publish 2.28 wheels only, so older systems are out.
 _GLIBC = range(17, 29)
 PLATFORMS = ("win_amd64", "manylinux_x86_64", "manylinux_aarch64")
 #: Extras bundled per platform: the unit's server (``nianbao serve``) runs on Linux;
