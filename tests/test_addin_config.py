@@ -117,3 +117,20 @@ def test_docs_describe_the_keys_and_order():
     for key in addin_build.CONFIG:
         assert f"`{key}`" in doc
     assert "%USERPROFILE%\\.nianbao\\nianbao.conf" in doc
+
+
+def test_addin_config_command_writes_what_excel_reads(tmp_path, sheet, capsys):
+    from addin.cli import main
+
+    out = tmp_path / "nianbao.conf"
+    assert main(["addin", "config", "--server", "https://nianbao.example.gov.cn:8443/", "--key", "k" * 40,
+                 "--interpreter", r"D:\年报\venv\Scripts\pythonw.exe", "-o", str(out)]) == 0
+    s = Sources(sheet, user_file=out.read_bytes(), env=ENV, encoding="gbk")  # Chinese Windows' ANSI code page
+    assert get_config("NIANBAO_SERVER", s) == ("https://nianbao.example.gov.cn:8443", "user file")
+    assert get_config("NIANBAO_KEY", s) == ("k" * 40, "user file")
+    assert interpreter_win(s) == (r"D:\年报\venv\Scripts\pythonw.exe", "user file")
+    before = out.read_bytes()
+    assert main(["addin", "config", "--key", "x", "-o", str(out)]) == 2  # never overwrites without --force
+    assert main(["addin", "config", "--server", "nianbao.example", "-o", str(tmp_path / "b.conf")]) == 2
+    assert out.read_bytes() == before and not (tmp_path / "b.conf").exists()
+    assert "已存在" in capsys.readouterr().err

@@ -21,8 +21,8 @@ wins. Every value found is passed through Windows' ``ExpandEnvironmentStrings``
 
 So a key that the add-in's sheet lists can never be changed by a user's file: the
 sheet keeps only what must be fixed (see :data:`addin.excel.addin_build.CONFIG`).
-This module is used by the tests and by ``nianbao addin config`` to show which value
-wins; it does not run inside Excel.
+The tests use this module to show which value wins; ``nianbao addin config`` writes a
+file with :func:`write_file`. It does not run inside Excel.
 """
 
 from __future__ import annotations
