@@ -40,7 +40,7 @@ from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.writer.excel import ExcelWriter
 
 from .formats import FORMATS, Format, GridCell, Table, load_format
-from .layout import GRID_TOP, defined_name, grid_to_cell, template_locations
+from .layout import FINDINGS_SHEET, GRID_TOP, GUIDE_SHEET, TOTAL_COLOR, defined_name, grid_to_cell, template_locations
 from .readers.cells import META_NAMES, STATUS_NAME
 from .ruleset import builtin_rules, computed_cells
 from .writers.atomic import atomic_output
@@ -48,8 +48,7 @@ from .writers.atomic import atomic_output
 # ── sheet names and fixed texts (user interface, not statutory knowledge) ──────────
 INFO_SHEET = "基本信息"
 TEXT_SHEET = "正文"
-FINDINGS_SHEET = "校验结果"
-GUIDE_SHEET = "填写说明"
+# FINDINGS_SHEET, GUIDE_SHEET: in addin.layout (the Excel macros read them without openpyxl)
 #: Header row of the 校验结果 sheet.
 FINDINGS_HEADER = ("级别", "消息", "位置", "规则", "说明")
 
@@ -89,7 +88,7 @@ TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
 NOTE_FONT = Font(name=FONT_NAME, size=10, color="595959")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
-TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")
+TOTAL_FILL = PatternFill("solid", fgColor=TOTAL_COLOR)
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)

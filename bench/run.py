@@ -287,7 +287,16 @@ def bench_review(tmp: Path, quick: bool) -> None:
             shutil.rmtree(folder)
 
 
-BENCHES = {"validate": bench_validate, "server": bench_server, "export": bench_export, "review": bench_review}
+def bench_click_path(tmp: Path, quick: bool) -> None:
+    """A desktop Excel click's import cost against a bare ``import xlwings.utils`` (bench_click.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_click import bench_click
+
+    bench_click(tmp, quick, row)
+
+
+BENCHES = {"validate": bench_validate, "server": bench_server, "export": bench_export, "review": bench_review,
+           "click": bench_click_path}
 
 
 def main(argv: list[str] | None = None) -> int:
