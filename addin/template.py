@@ -62,6 +62,8 @@ INFO_FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("contact.address", "联系地址", "政府信息公开工作机构的通讯地址。", "General"),
     ("contact.postcode", "邮政编码", "6 位数字。", "@"),
     ("contact.phone", "联系电话", "含区号，例如 010-12345678。", "@"),
+    ("signer", "署名", "报告末尾的发文机关署名；不填时用机关名称。", "General"),
+    ("signing_date", "成文日期", "报告末尾的日期，例如 2026年1月20日；不填则留待手写。", "@"),
 )
 STATUS_LABEL = "校验状态"
 
