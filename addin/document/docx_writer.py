@@ -33,6 +33,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from ..formats import Table
 from ..writers.atomic import atomic_output
@@ -286,17 +287,44 @@ def render(document: Document):
         body.remove(p)
 
     _title(doc, document)
-    doc.add_paragraph("", style="Normal")
+    add = _appender(doc)
+    add("", "Normal")
     for para in document.preamble:
-        doc.add_paragraph(para.text, style="Normal")
+        add(para.text, "Normal")
     for s in document.sections:
-        doc.add_paragraph(s.heading, style="Heading 1")
+        add(s.heading, "Heading 1")
         for para in s.paragraphs:
-            doc.add_paragraph(para.text, style="Heading 2" if para.style == "subheading" else "Normal")
+            add(para.text, "Heading 2" if para.style == "subheading" else "Normal")
         if s.table is not None:
             add_table(doc, document, s.table)
-            doc.add_paragraph("", style="Normal").paragraph_format.line_spacing = Pt(12)
+            add("", "Normal").paragraph_format.line_spacing = Pt(12)
     return doc
+
+
+def _appender(doc):
+    """``add(text, style)``: append a paragraph at the end of the body in constant time.
+
+    python-docx's ``add_paragraph`` looks the style up by name through every style and
+    inserts by searching the body for its final ``w:sectPr``; both grow with the document,
+    so a long section text (thousands of paragraphs) took quadratic time. Here the style
+    ids are resolved once and each paragraph is placed right before the known ``sectPr``.
+    """
+    ids = {name: doc.styles[name].style_id for name in ("Normal", "Heading 1", "Heading 2")}
+    body = doc.element.body
+    sect_pr = body.find(qn("w:sectPr"))
+
+    def add(text: str, style: str) -> Paragraph:
+        p = OxmlElement("w:p")
+        p.get_or_add_pPr().style = ids[style]
+        if text:
+            p.add_r().text = text  # python-docx's run text: tabs and breaks as Word's elements
+        if sect_pr is not None:
+            sect_pr.addprevious(p)
+        else:
+            body.append(p)
+        return Paragraph(p, doc._body)
+
+    return add
 
 
 def write_docx(document: Document, path: str | Path, force: bool = False) -> Path:
