@@ -111,6 +111,7 @@ def run(args) -> int:
     document = build_document(report, prev, generate)
     written: list[Path] = []
     failed = 0
+    font_note = ""
     started = time.perf_counter()
     try:
         if "json" in targets:
@@ -130,10 +131,11 @@ def run(args) -> int:
                 if "docx" in targets:
                     written.append(docx)
                 if "pdf" in targets:
-                    from ..document.pdf import docx_to_pdf
+                    from ..document.pdf import docx_to_pdf, substitution_note
 
                     try:
                         written.append(docx_to_pdf(docx, targets["pdf"], args.force))
+                        font_note = substitution_note()
                     except InputError as e:
                         failed += 1
                         print(f"错误：无法生成 PDF：{e}", file=sys.stderr)
@@ -141,5 +143,7 @@ def run(args) -> int:
         raise InputError(f"无法写入输出文件夹 {out}：{e.strerror or e}") from None
     for path in written:
         print(f"已导出：{path}")
+    if font_note:
+        print(font_note, file=sys.stderr)
     print(f"用时 {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
     return 2 if failed else 0

@@ -46,6 +46,8 @@ BODY_FONT = ("仿宋_GB2312", "Times New Roman")
 HEADING1_FONT = ("黑体", "Times New Roman")
 HEADING2_FONT = ("楷体_GB2312", "Times New Roman")
 PAGE_NUMBER_FONT = ("宋体", "Times New Roman")
+#: The official (East-Asian) fonts the document names.
+OFFICIAL_FONTS = tuple(dict.fromkeys(f[0] for f in (BODY_FONT, HEADING1_FONT, HEADING2_FONT, TITLE_FONT, PAGE_NUMBER_FONT)))
 
 #: Sizes: 2号 22 pt, 3号 16 pt, 4号 14 pt, 5号 10.5 pt.
 TITLE_SIZE, BODY_SIZE, PAGE_NUMBER_SIZE, TABLE_SIZE, WIDE_TABLE_SIZE = Pt(22), Pt(16), Pt(14), Pt(10.5), Pt(9.5)
@@ -115,7 +117,9 @@ def _styles(doc) -> None:
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
     normal = _style(doc, "Normal", BODY_FONT, BODY_SIZE, base=None)
-    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    # Left, not justified: a line before a long unbreakable run (“30.8%、23.1%…”) would be
+    # stretched into “办　理　结　果”; CJK text is full-width, so the right edge stays even.
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     normal.paragraph_format.widow_control = False
     _style(doc, "Title", TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=Pt(36))
     h1 = _style(doc, "Heading 1", HEADING1_FONT, BODY_SIZE)
@@ -204,6 +208,20 @@ def _span(tcs: dict, gc, width) -> None:
             first.vMerge = "restart" if i == 0 else "continue"
 
 
+#: Data rows kept on the page of a table's header (the header never ends a page alone).
+KEEP_ROWS_WITH_HEADER = 3
+
+
+def kept_rows(table: Table, grid) -> set[int]:
+    """Grid rows whose paragraphs keep with the next row, so that a page never breaks after
+    them: the header and its first rows (:data:`KEEP_ROWS_WITH_HEADER`); in 表二 every row
+    of a block (第二十条第（一）项 …) but its last, so each block stays on one page."""
+    if table.layout == "blocks":
+        starts = sorted({c.row for c in grid.cells if c.role == "caption"}) + [grid.rows]
+        return {r for a, b in zip(starts, starts[1:]) for r in range(a, b - 1)}
+    return set(range(min(grid.header_rows + KEEP_ROWS_WITH_HEADER - 1, grid.rows - 1)))
+
+
 def add_table(doc, document: Document, table: Table):
     """Append ``table`` in its official layout (merged cells from ``Table.grid()``)."""
     grid = table.grid()
@@ -220,20 +238,21 @@ def add_table(doc, document: Document, table: Table):
     # The fresh table has one <w:tc> per grid position; keep them by position, since
     # python-docx's Table.cell() re-walks the whole table on every call.
     tcs = {}
+    keep = kept_rows(table, grid)
     for r, row in enumerate(tbl.rows):
         _row_flags(row, r < grid.header_rows)
         for c, tc in enumerate(row._tr.tc_lst):
             tcs[(r, c)] = tc
             tc.width = widths[c]
             tc.p_lst[0].style = style_id  # spanned-over cells too: their empty line sets no height
+            if r in keep:
+                tc.p_lst[0].get_or_add_pPr().keepNext_val = True
     for gc in grid.cells:
         cell = _Cell(tcs[(gc.row, gc.col)], tbl)
         text = document.cell_text(gc.key) if gc.role == "data" else clean_text(gc.text or "")
         p = cell.paragraphs[0]
         if gc.role == "label" and is_leaf_label(table, gc):
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        if gc.role in ("header", "caption") or gc.row < grid.header_rows:
-            p.paragraph_format.keep_with_next = True  # a caption or column heading never ends a page
         run = p.add_run(text)
         font = HEADING1_FONT if gc.role in ("header", "caption") else BODY_FONT
         set_font(run, font, size)
@@ -256,6 +275,25 @@ def _title(doc, document: Document) -> None:
         run = p.add_run(part)
         if i < len(parts) - 1:
             run.add_break()
+
+
+def _closing(add, document: Document) -> None:
+    """署名 and 成文日期 (GB/T 9704 7.3.5.1): one blank line after the text; the date right
+    with four characters to spare, in Arabic numerals; the signer centred over the date.
+    With no date typed, a space is left for it (“年　月　日”), to be filled in by hand."""
+    if not document.closing:
+        return
+    signer, date = document.closing[0], (document.closing[1:] or ["　　年　　月　　日"])[0]
+    add("", "Normal")
+    width = {line: sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) / 2 for line in (signer, date)}  # in characters
+    for line in (signer, date):
+        p = add(line, "Normal")
+        pf = p.paragraph_format
+        pf.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        pf.first_line_indent = Pt(0)
+        p._p.get_or_add_pPr().get_or_add_ind().attrib.pop(qn("w:firstLineChars"), None)
+        pf.keep_with_next = line == signer
+        pf.right_indent = Pt(BODY_SIZE.pt * max(0.0, 4 + (width[date] - width[line]) / 2))
 
 
 def render(document: Document):
@@ -298,6 +336,7 @@ def render(document: Document):
         if s.table is not None:
             add_table(doc, document, s.table)
             add("", "Normal").paragraph_format.line_spacing = Pt(12)
+    _closing(add, document)
     return doc
 
 
