@@ -27,7 +27,7 @@ from pathlib import Path
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -277,23 +277,33 @@ def _title(doc, document: Document) -> None:
             run.add_break()
 
 
+def _width_pt(text: str, size: float) -> float:
+    """About how wide ``text`` sets: CJK full-width, Latin/digits about half, plus the
+    quarter-em LibreOffice and Word put between CJK and Latin (“2026 年”)."""
+    wide = [ord(ch) > 0x2E7F for ch in text]
+    gaps = sum(a != b for a, b in zip(wide, wide[1:]))
+    return size * (sum(1.0 if w else 0.55 for w in wide) + 0.25 * gaps)
+
+
 def _closing(add, document: Document) -> None:
-    """署名 and 成文日期 (GB/T 9704 7.3.5.1): one blank line after the text; the date right
-    with four characters to spare, in Arabic numerals; the signer centred over the date.
-    With no date typed, a space is left for it (“年　月　日”), to be filled in by hand."""
+    """署名 and 成文日期 (GB/T 9704 7.3.5.1): one blank line after the text; the date with
+    about four characters to spare on the right, in Arabic numerals; the signer centred
+    over the date (both on one centre tab stop). With no date typed, a space is left for
+    it (“年　月　日”), to be filled in by hand."""
     if not document.closing:
         return
     signer, date = document.closing[0], (document.closing[1:] or ["　　年　　月　　日"])[0]
+    size, width = BODY_SIZE.pt, Mm(TEXT_WIDTH_MM).pt
+    centre = min(width - 4 * size - _width_pt(date, size) / 2, width - _width_pt(signer, size) / 2)
     add("", "Normal")
-    width = {line: sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) / 2 for line in (signer, date)}  # in characters
     for line in (signer, date):
-        p = add(line, "Normal")
+        p = add("", "Normal")
+        p.add_run("\t" + line)
         pf = p.paragraph_format
-        pf.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         pf.first_line_indent = Pt(0)
         p._p.get_or_add_pPr().get_or_add_ind().attrib.pop(qn("w:firstLineChars"), None)
+        pf.tab_stops.add_tab_stop(Pt(max(centre, size)), WD_TAB_ALIGNMENT.CENTER)
         pf.keep_with_next = line == signer
-        pf.right_indent = Pt(BODY_SIZE.pt * max(0.0, 4 + (width[date] - width[line]) / 2))
 
 
 def render(document: Document):
