@@ -3,6 +3,7 @@ bad input, a missing LibreOffice and an unusable output folder."""
 
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,19 @@ def test_empty_sections_and_hostile_text_export(tmp_path):
     texts = [p.text for p in open_docx(out / f"{STEM}.docx").paragraphs]
     assert '=HYPERLINK("http://x.invalid","点我")' in texts
     assert any(t.startswith("2025年，本机关依法做好") for t in texts)  # s1 empty → generated
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_outputs_follow_the_users_umask_and_a_replaced_file_keeps_its_mode(tmp_path, umask):
+    src = write_json(tmp_path / "in.json", example_report("2021"))
+    out = tmp_path / "o"
+    old = os.umask(umask)
+    try:
+        assert main(["export", str(src), "--to", "docx,html,json", "-o", str(out)]) == 0
+        for fmt in ("docx", "html", "json"):
+            assert stat.S_IMODE((out / f"{STEM}.{fmt}").stat().st_mode) == 0o666 & ~umask, fmt
+        (out / f"{STEM}.html").chmod(0o640)
+        assert main(["export", str(src), "--to", "html", "-o", str(out), "--force"]) == 0
+        assert stat.S_IMODE((out / f"{STEM}.html").stat().st_mode) == 0o640
+    finally:
+        os.umask(old)

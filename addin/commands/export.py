@@ -68,7 +68,8 @@ def _formats(text: str) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def _output_dir(path: str) -> Path:
+def output_dir(path: str) -> Path:
+    """The output folder, created (with its parents) if missing."""
     out = Path(path)
     if out.exists() and not out.is_dir():
         raise InputError(f"输出路径不是文件夹：{out}")
@@ -101,7 +102,7 @@ def run(args) -> int:
     elif s["warnings"]:
         print(f"提示：报告有 {s['warnings']} 个警告（如正文数字与表格不符），请运行 nianbao validate 查看。", file=sys.stderr)
 
-    out = _output_dir(args.output)
+    out = output_dir(args.output)
     stem = safe_stem(report.agency, report.year)
     targets = {fmt: out / f"{stem}.{fmt}" for fmt in formats}
     for target in targets.values():  # refuse before writing anything
