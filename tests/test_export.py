@@ -215,3 +215,23 @@ def test_outputs_follow_the_users_umask_and_a_replaced_file_keeps_its_mode(tmp_p
         assert stat.S_IMODE((out / f"{STEM}.html").stat().st_mode) == 0o640
     finally:
         os.umask(old)
+
+
+def test_signer_and_date_travel_through_json_and_workbook_into_the_closing_block(tmp_path):
+    from addin.readers import read_report
+    from addin.writers.workbook import write_workbook
+
+    r = example_report("2021")
+    assert "signer" not in r.to_json() and "signing_date" not in r.to_json()  # optional: absent when not given
+    r.signer, r.signing_date = "示例市示例区人民政府办公室", "2026年1月20日"
+    src = write_json(tmp_path / "in.json", r)
+    back = read_report(src)
+    assert (back.signer, back.signing_date) == (r.signer, r.signing_date) and not back.problems
+    book = tmp_path / "r.xlsx"
+    write_workbook(back, book)
+    again = read_report(book)
+    assert (again.signer, again.signing_date) == (r.signer, r.signing_date)
+    out = tmp_path / "o"
+    assert main(["export", str(book), "--to", "html", "-o", str(out)]) == 0
+    html = (out / f"{STEM}.html").read_text(encoding="utf-8")
+    assert '<div class="closing"><div><p>示例市示例区人民政府办公室</p><p>2026年1月20日</p></div></div>' in html
