@@ -150,3 +150,17 @@ def test_the_checks_above_fire_on_machine_prose():
     assert re.search(r"\d+\.\d{3,}", bad[1])
     assert "）（" in bad[2]
     assert percent(4, 13) == "30.8%"
+
+
+def test_generated_sentences_pass_the_prose_checks_when_pasted_as_the_clerks_text():
+    """What the generator writes, the prose checks (P001–P006) read back without a finding."""
+    from addin.examples import random_report
+    from addin.ruleset import load_rules
+    from addin.validate import validate
+
+    rules, rng = load_rules(), random.Random(5)
+    for i in range(40):
+        r = random_report(FORMATS[i % 2], rng)
+        r.sections = {key: "".join(generated_sentences(r, key)) for key in SECTIONS}
+        findings = [f for f in validate(r, rules) if f.rule.startswith("P")]
+        assert findings == [], (r.sections, [f.message for f in findings])
