@@ -40,7 +40,9 @@ def test_preamble_states_period_basis_and_contact():
 def test_preamble_without_contact_or_year():
     [p] = preamble(report(year=None, contact={}))
     assert "统计期限" not in p.text and "地址：" not in p.text
-    assert "本年度报告由示例市示例区数据资源管理局依据" in p.text and "请与本机关联系。" in p.text
+    assert "本年度报告由示例市示例区数据资源管理局依据" in p.text and "请与我局联系。" in p.text  # as the clerk writes
+    [p] = preamble(report(year=None, contact={}, sections={}))
+    assert "请与本机关联系。" in p.text
 
 
 def test_t2_sentences_2021_fold_zeros_and_name_decisions_as_clerks_do():
@@ -106,11 +108,11 @@ def test_t4_sentences():
 
 
 def test_overview_sentence_for_section_one_names_the_agency_as_本机关():
-    t = text(report(), "s1")
+    t = text(report(sections={}), "s1")
     assert t == ("2025年，本机关依法做好政府信息公开工作，全年新收政府信息公开申请13件、办理完结14件，"
                  "被申请行政复议2件、被提起行政诉讼1件。")
     zero = {k: 0 for k in example_values("2021") if k.startswith(("t3.", "t4."))}
-    assert text(report(changes=zero), "s1") == (
+    assert text(report(changes=zero, sections={}), "s1") == (
         "2025年，本机关依法做好政府信息公开工作，全年未收到政府信息公开申请，未发生政府信息公开行政复议、行政诉讼。")
 
 
@@ -222,3 +224,17 @@ def test_generated_sentences_never_contradict_the_tables(fmt):
         assert prose == [], [f.message for f in prose]
         numbers = re.findall(r"\d+(?:\.\d+)?", "".join(r.sections.values()))
         assert numbers  # the sentences do carry figures
+
+
+def test_with_the_clerks_own_overview_the_year_is_said_once_and_the_agency_as_the_clerk_calls_it():
+    r = report()  # the example's 总体情况 opens “本年度，我局坚持……”
+    s1 = build_document(r, generate={"s1"}).sections[0].paragraphs
+    assert s1[0].generated and s1[0].text.startswith("我局依法做好政府信息公开工作，全年新收")
+    assert s1[1].text.startswith("本年度，我局")
+    assert "请与我局联系" in preamble(r)[0].text
+    r.sections = {**r.sections, "s1": "一年来，本委持续推进政务公开。本委……"}
+    assert build_document(r, generate={"s1"}).sections[0].paragraphs[0].text.startswith("本委依法做好")
+    r.sections = {**r.sections, "s1": "我县政务公开工作有序推进。"}  # a 局's report: 我县 is the county
+    assert build_document(r, generate={"s1"}).sections[0].paragraphs[0].text.startswith("2025年，本机关")
+    r.agency = "示例县人民政府"  # the county government's own report: 我县 is the agency
+    assert build_document(r, generate={"s1"}).sections[0].paragraphs[0].text.startswith("2025年，我县")

@@ -99,7 +99,7 @@ def test_prev_adds_change_sentences_and_generate_chooses_sections(report_json, t
                  "--generate", "s1,s3"]) == 0
     texts = [p.text for p in open_docx(out / f"{STEM}.docx").paragraphs]
     assert any("本年新收政府信息公开申请13件，较上年增加4件；" in t for t in texts)
-    assert any(t.startswith("2025年，本机关依法做好") for t in texts)  # s1 chosen
+    assert any(t.startswith("我局依法做好") for t in texts)  # s1 chosen; the clerk's 总体情况 says the year
     assert not any(t.startswith("作出行政许可决定") or "行政许可决定" in t for t in texts)  # s2 not chosen
 
 

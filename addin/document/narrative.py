@@ -152,11 +152,33 @@ def generated_sections(report: Report, choice: str | None = None) -> set[str]:
 # “本机关”; only one sentence of a section opens with the year.
 
 
+#: How a clerk refers to the agency after naming it: 我局, 本委, 我办, 本单位 … always;
+#: 我县/我镇/我街道 … only in a government's (人民政府, 办事处) own report, where they
+#: mean the agency and not the area.
+_SHORT_AGENCY = re.compile(r"[我本](?:局|委|办|厅|院|署|中心|单位|所|站|队|会)(?![长主任])")
+_SHORT_GOVERNMENT = re.compile(r"我(?:镇|乡|街道|县|区|市|州|旗|盟)")
+#: A sentence that opens with the year (“2025年，” “本年度，” …).
+YEAR_OPENER = re.compile(r"^(?:\d{4}年|本年度|本年|今年|全年|一年来)")
+
+
+def agency_short_name(report: Report) -> str:
+    """What the clerk's own text calls the agency (its most frequent short form), else
+    “本机关” — so generated sentences and the clerk's prose name it the same way."""
+    text = "".join(report.sections.get(k) or "" for k in ("s1", "s5", "s6", "s2", "s3", "s4"))
+    found = _SHORT_AGENCY.findall(text)
+    if re.search(r"(?:人民政府|政府|办事处)$", (report.agency or "").strip()):
+        found += _SHORT_GOVERNMENT.findall(text)
+    if not found:
+        return "本机关"
+    return max(dict.fromkeys(found), key=found.count)
+
+
 class _Figures:
     """Read numbers from the report (and last year's) for sentences."""
 
     def __init__(self, report: Report, prev: Report | None):
         self.report, self.prev = report, prev
+        self.who = agency_short_name(report)
 
     def get(self, *keys: str, report: Report | None = None) -> int | Decimal | None:
         """The sum of the cells; ``None`` if any is not a number (never guessed as 0)."""
@@ -439,8 +461,11 @@ def _overview(f: _Figures) -> list[str]:
             bits.append("、".join(legal))
     if not bits:
         return []
-    year = f"{f.report.year}年" if f.report.year else "本年度"
-    return [f"{year}，本机关依法做好政府信息公开工作，全年" + "，".join(bits) + "。"]
+    # before the clerk's own 总体情况: if that opens with the year, the year is not said twice
+    clerk = prose_paragraphs(f.report.sections.get("s1") or "")
+    opener = "" if clerk and YEAR_OPENER.match(clerk[0].text) else (
+        f"{f.report.year}年，" if f.report.year else "本年度，")
+    return [f"{opener}{f.who}依法做好政府信息公开工作，全年" + "，".join(bits) + "。"]
 
 
 _GENERATORS = {"s1": _overview, "s2": _t2_sentences, "s3": _t3_sentences, "s4": _t4_sentences}
@@ -471,7 +496,7 @@ def preamble(report: Report) -> list[Paragraph]:
                for k, label in (("address", "地址"), ("postcode", "邮编"), ("phone", "电话"))
                if clean_text(report.contact.get(k, "")).strip()]
     if who or contact:
-        text += "对本报告有疑问的，请与本机关联系" + (f"（{'；'.join(contact)}）" if contact else "") + "。"
+        text += f"对本报告有疑问的，请与{agency_short_name(report)}联系" + (f"（{'；'.join(contact)}）" if contact else "") + "。"
     return [Paragraph(clean_text(text).replace("\n", ""))]
 
 
