@@ -143,3 +143,13 @@ def test_on_a_phone_table_four_scrolls_inside_its_box_with_a_visible_cue(tmp_pat
     assert phone["scrolls"] and phone["hint"] and phone["shade"], phone  # more to the right, and it says so
     assert not desk["scrolls"] and not desk["hint"], desk
     assert not seen[390]["table-t2"]["hint"]  # the cue only where a table is wide
+
+
+def test_printing_keeps_a_table_two_block_and_a_header_with_its_first_rows():
+    tree = lxml_html.document_fromstring(render_html(build_document(example_report("2021"))))
+    t2 = [(tr[0].text_content(), tr.get("class")) for tr in tree.xpath("//table[@id='table-t2']/tbody/tr")]
+    ends = {i for i, (_, css) in enumerate(t2) if css != "keep"}
+    assert [t2[i][0] for i in sorted(ends)] == ["行政规范性文件", "行政许可", "行政强制", "行政事业性收费"]  # each block's last row
+    t3 = [tr.get("class") for tr in tree.xpath("//table[@id='table-t3']/tbody/tr")]
+    assert t3[:2] == ["keep", "keep"] and t3[2] is None and "tr.keep { break-after: avoid; }" in render_html(
+        build_document(example_report("2021")))

@@ -38,7 +38,7 @@ from docx.text.paragraph import Paragraph
 from ..formats import Table
 from ..writers.atomic import atomic_output
 from .narrative import Document, clean_text
-from .tables import column_shares, is_leaf_label
+from .tables import column_shares, is_leaf_label, kept_rows
 
 #: Fonts (East-Asian name, Latin fallback) of each part of the document.
 TITLE_FONT = ("方正小标宋简体", "Times New Roman")
@@ -208,20 +208,6 @@ def _span(tcs: dict, gc, width) -> None:
             first.vMerge = "restart" if i == 0 else "continue"
 
 
-#: Data rows kept on the page of a table's header (the header never ends a page alone).
-KEEP_ROWS_WITH_HEADER = 3
-
-
-def kept_rows(table: Table, grid) -> set[int]:
-    """Grid rows whose paragraphs keep with the next row, so that a page never breaks after
-    them: the header and its first rows (:data:`KEEP_ROWS_WITH_HEADER`); in 表二 every row
-    of a block (第二十条第（一）项 …) but its last, so each block stays on one page."""
-    if table.layout == "blocks":
-        starts = sorted({c.row for c in grid.cells if c.role == "caption"}) + [grid.rows]
-        return {r for a, b in zip(starts, starts[1:]) for r in range(a, b - 1)}
-    return set(range(min(grid.header_rows + KEEP_ROWS_WITH_HEADER - 1, grid.rows - 1)))
-
-
 def add_table(doc, document: Document, table: Table):
     """Append ``table`` in its official layout (merged cells from ``Table.grid()``)."""
     grid = table.grid()
@@ -238,7 +224,7 @@ def add_table(doc, document: Document, table: Table):
     # The fresh table has one <w:tc> per grid position; keep them by position, since
     # python-docx's Table.cell() re-walks the whole table on every call.
     tcs = {}
-    keep = kept_rows(table, grid)
+    keep = kept_rows(table, grid)  # keep-with-next: no page break after these rows
     for r, row in enumerate(tbl.rows):
         _row_flags(row, r < grid.header_rows)
         for c, tc in enumerate(row._tr.tc_lst):
