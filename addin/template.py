@@ -119,6 +119,7 @@ MIN_ROW_HEIGHT = 20.0
 MATRIX_ROW_HEIGHT = 17.0
 MATRIX_LABEL_WIDTHS = (7.0, 11.0, 44.0)
 MATRIX_VALUE_WIDTH = 10.0
+FLAT_VALUE_WIDTH = 8.0
 MIN_DATA_WIDTH = 10.0  # room for five-digit counts and two-decimal amounts
 
 
@@ -358,6 +359,8 @@ def _column_widths(table: Table) -> list[float]:
             continue
         cap = 40.0 if cell.col < label_cols else 16.0
         widths[cell.col] = max(widths[cell.col], min(cap, text_width(cell.text) + 2.0))
+    if table.layout == "flat":  # 表四's fifteen columns: headings on two lines, type ≥ 8 pt on landscape A4
+        widths = [FLAT_VALUE_WIDTH] * grid.cols
     if table.layout == "matrix":
         widths = [MATRIX_LABEL_WIDTHS[c] if c < len(MATRIX_LABEL_WIDTHS) else MATRIX_VALUE_WIDTH for c in range(grid.cols)]
     if table.layout == "blocks":  # value columns share the block headers: make them even

@@ -51,3 +51,9 @@ def test_section_boxes_print_all_their_text_beside_their_heading(printed):
         pages = _pages_with(printed, heading)
         assert pages, heading
         assert pages[0] != page
+
+
+def test_table_four_prints_landscape_at_8pt(printed):
+    [page] = _pages_with(printed, "四、政府信息公开行政复议、行政诉讼情况单位")
+    width, height, chars, _ = printed[page]
+    assert width > height and min(c["size"] for c in chars) >= MIN_PT
