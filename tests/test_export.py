@@ -39,7 +39,13 @@ def test_exports_every_format(report_json, tmp_path, capsys):
     assert (out / f"{STEM}.pdf").read_bytes()[:5] == b"%PDF-"
     again = json.loads((out / f"{STEM}.json").read_text(encoding="utf-8"))
     assert again == example_report("2021").to_json()
-    assert "已导出" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "已导出" in captured.out
+    from addin.document.pdf import font_substitutions
+
+    subs = font_substitutions()  # which official fonts this machine lacks: the user is told
+    assert all(f"{name}→{used}" in captured.err for name, used in subs.items())
+    assert ("提示：本机未安装公文字体" in captured.err) == bool(subs)
 
 
 def test_refuses_to_overwrite_without_force_and_writes_nothing(report_json, tmp_path, capsys):
