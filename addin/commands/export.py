@@ -68,7 +68,8 @@ def _formats(text: str) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def _output_dir(path: str) -> Path:
+def output_dir(path: str) -> Path:
+    """The output folder, created (with its parents) if missing."""
     out = Path(path)
     if out.exists() and not out.is_dir():
         raise InputError(f"输出路径不是文件夹：{out}")
@@ -101,7 +102,7 @@ def run(args) -> int:
     elif s["warnings"]:
         print(f"提示：报告有 {s['warnings']} 个警告（如正文数字与表格不符），请运行 nianbao validate 查看。", file=sys.stderr)
 
-    out = _output_dir(args.output)
+    out = output_dir(args.output)
     stem = safe_stem(report.agency, report.year)
     targets = {fmt: out / f"{stem}.{fmt}" for fmt in formats}
     for target in targets.values():  # refuse before writing anything
@@ -111,6 +112,7 @@ def run(args) -> int:
     document = build_document(report, prev, generate)
     written: list[Path] = []
     failed = 0
+    font_note = ""
     started = time.perf_counter()
     try:
         if "json" in targets:
@@ -130,10 +132,11 @@ def run(args) -> int:
                 if "docx" in targets:
                     written.append(docx)
                 if "pdf" in targets:
-                    from ..document.pdf import docx_to_pdf
+                    from ..document.pdf import docx_to_pdf, substitution_note
 
                     try:
                         written.append(docx_to_pdf(docx, targets["pdf"], args.force))
+                        font_note = substitution_note()
                     except InputError as e:
                         failed += 1
                         print(f"错误：无法生成 PDF：{e}", file=sys.stderr)
@@ -141,5 +144,7 @@ def run(args) -> int:
         raise InputError(f"无法写入输出文件夹 {out}：{e.strerror or e}") from None
     for path in written:
         print(f"已导出：{path}")
+    if font_note:
+        print(font_note, file=sys.stderr)
     print(f"用时 {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
     return 2 if failed else 0
