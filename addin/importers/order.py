@@ -1,0 +1,73 @@
+"""Placing a table's rows by their order, when their labels cannot be used.
+
+Text extracted from a PDF keeps the numbers of a table in reading order, but not always
+next to their row labels: a wrapped label prints its row's numbers on its middle line,
+a vertically centred label comes *after* its numbers, a page break puts the running
+header between a label and its values. The rows of 表二 and 表三 have a fixed order and
+a fixed number of cells, so when the runs of values found in a table's region split
+exactly into the table's rows, in order, every value has its place without a label.
+Anything else (a row missing, a cell lost, an extra row) does not split exactly, and the
+labels decide as before.
+"""
+
+from __future__ import annotations
+
+from .anchors import value_state
+from .tokens import Token
+
+
+def value_runs(tokens: list[Token], start: int, end: int) -> list[list[str]]:
+    """The runs of consecutive values (numbers, ``/``, explicit empty cells) in
+    ``tokens[start:end]``; any other token or a row break ends a run. Empty cells at a
+    run's ends are dropped (a pipe row's trailing ``| |``)."""
+    runs: list[list[str]] = []
+    cur: list[str] = []
+    for t in tokens[start:end]:
+        if t.empty:
+            cur.append("")
+            continue
+        if not t.brk and value_state(t.text):
+            cur.append(t.text)
+            continue
+        runs.append(cur)
+        cur = []
+    runs.append(cur)
+    out = []
+    for run in runs:
+        while run and run[0] == "":
+            run = run[1:]
+        while run and run[-1] == "":
+            run = run[:-1]
+        if run:
+            out.append(run)
+    return out
+
+
+def place_by_order(runs: list[list[str]], widths: list[int]) -> list[list[str]] | None:
+    """The runs split into rows of ``widths`` cells, in order, or ``None`` if they do not
+    split exactly (every run a whole number of consecutive rows, every row filled)."""
+    rows: list[list[str]] = []
+    k = 0
+    for run in runs:
+        p = 0
+        while p < len(run):
+            if k >= len(widths) or p + widths[k] > len(run):
+                return None
+            rows.append(run[p:p + widths[k]])
+            p += widths[k]
+            k += 1
+    return rows if k == len(widths) else None
+
+
+def place_across_runs(runs: list[list[str]], widths: list[int]) -> list[list[str]] | None:
+    """All values in order split into rows, a row allowed to continue in the next run
+    (``pdftotext`` sometimes prints a row's last cell after the page's footer): only when
+    the count is exact. The caller must check the rows (表三's 总计 column) before using them."""
+    flat = [v for run in runs for v in run]
+    if len(flat) != sum(widths):
+        return None
+    rows, p = [], 0
+    for w in widths:
+        rows.append(flat[p:p + w])
+        p += w
+    return rows
