@@ -27,7 +27,7 @@ from ..values import TEXT_NUMBER_NOTE
 from ..ruleset import builtin_rules
 from .anchors import Label, format_votes, fuzzy_row, label_index, norm, section_heading, value_state
 from .identity import identity
-from .order import place_across_runs, place_by_order, value_runs
+from .order import GLUED, place_across_runs, place_by_order, value_runs
 from .tokens import Token, merge_split_labels
 
 _ORDER = {f"s{i}": i for i in range(1, 7)}
@@ -87,13 +87,13 @@ class _Reader:
                 break
             if t.empty:
                 vals.append("")
-            elif value_state(t.text) and not _GLUED.match(t.text):
+            elif value_state(t.text) and not GLUED.match(t.text):
                 vals.append(t.text)
             elif _SPACED.match(t.text) and all(value_state(w) for w in t.text.split()):
                 vals.extend(t.text.split())  # cells whose separators were lost: ``| 0 0 12 |``
             elif self.is_label(t.text):
                 break
-            elif len(norm(t.text)) <= SHORT_VALUE and "。" not in t.text and any(c.isdigit() for c in t.text):
+            elif len(norm(t.text)) <= SHORT_VALUE and "。" not in t.text and _digit_share(t.text) >= 0.5:
                 vals.append(t.text)  # unreadable, kept as typed: V001 reports it (a token without a digit never is)
             else:
                 break
@@ -115,7 +115,7 @@ class _Reader:
             if label is not None and label.kind == "header" and label.table == "t3" and self.t3_layout is None \
                     and norm(t.text) in (norm(self.fmt.table("t3").note), norm("申请人情况")):
                 self.t3_header(i + 1, end)
-            if label is not None and norm(t.text) == "行政复议" and "review" not in self.tables["t4"].rows:
+            if "review" not in self.tables["t4"].rows and self.opens_t4(t.text):
                 i = self.t4(i + 1, end)
                 continue
             if label is None and value_state(t.text):
@@ -191,27 +191,73 @@ class _Reader:
                     break
                 vals.append(mapped[c])
         else:
+            if not self._value_at(i, end):  # a page break between the label and its values: skip the repeated header
+                k = self._skip_header(i, end, label.table)
+                if k > i and self._value_at(k, end):
+                    i = k
             vals, j = self.values(i, end, len(cols))
         if label.row in read.rows and any(v for v in read.rows[label.row]):
-            return j  # a second copy of a row: the first one counts
-        bad = [v for c, v in zip(cols, vals) if v and not _fits(self.fmt.cells[f"{label.table}.{label.row}.{c}"].kind, v)]
-        if bad:  # several cells glued into one string, an amount in a count column
+            return j  # a second copy of a row: the first one with values counts
+        if label.row in read.rows:  # the first copy had no values (OCR repeats a label): this one counts
+            read.short = [k for k in read.short if k != label.row]
+            read.unplaced = [k for k in read.unplaced if k != label.row]
+        glued = [v for v in vals if v and GLUED.match(v)]
+        if glued:  # several cells glued into one string (0012)
             read.rows[label.row] = []
-            read.not_counts.append((label.row, bad[0]))
+            read.not_counts.append((label.row, glued[0]))
             return j
         if len(vals) < len(cols) and vals and not self._at_end(j, end):
             placed = self.place_short(label.table, label.row, cols, vals)
             if sum(v is not None for v in placed) < len(vals):
                 read.unplaced.append(label.row)
             vals = placed
+        bad = [v for c, v in zip(cols, vals)
+               if v and not _fits(self.fmt.cells[f"{label.table}.{label.row}.{c}"].kind, v)]
+        if bad:  # an amount in 元 in a count column, a sign on a count
+            read.rows[label.row] = []
+            read.not_counts.append((label.row, bad[0]))
+            return j
+        if label.table == "t3" and len(vals) == len(cols) and self._value_at(j, end):
+            vals, j = self._drop_stray(vals, j)
         read.rows[label.row] = vals
         if len(vals) < len(cols) or None in vals:
             read.short.append(label.row)
-        elif j < end and not self.tokens[j].brk and not self.tokens[j].empty \
-                and value_state(self.tokens[j].text) == "number":
+        elif self._value_at(j, end) and value_state(self.tokens[j].text) == "number":
             read.long.append(label.row)  # more numbers than columns: an added column?
             more, j = self.values(j, end, 16)
         return j
+
+    def _value_at(self, j: int, end: int) -> bool:
+        return j < end and not self.tokens[j].brk and (self.tokens[j].empty or bool(value_state(self.tokens[j].text)))
+
+    def _skip_header(self, i: int, end: int, table: str) -> int:
+        """Past the header cells a page break repeats (申请人情况, 自然人 …, or OCR's 类别 | 数据1 …)."""
+        j = i
+        while j < min(end, i + 30):
+            t = self.tokens[j]
+            if t.brk or t.empty:
+                j += 1
+                continue
+            lab = self.index.match(t.text)
+            if (lab is not None and lab.kind == "header" and lab.table in (table, "")) \
+                    or _GENERIC_HEADER.match(norm(t.text)):
+                j += 1
+                continue
+            break
+        return j
+
+    def _drop_stray(self, vals: list[str], j: int) -> tuple[list[str], int]:
+        """A 表三 row read with one more number right after it: if exactly one of the eight
+        is a stray (a bare page number) — dropping it, and only it, makes 总计 the sum of the
+        other columns — the row is those seven."""
+        window = vals + [self.tokens[j].text]
+        if _adds_up(vals) and (j + 1 < len(self.tokens) and self._value_at(j + 1, len(self.tokens))):
+            return vals, j  # more numbers follow: an added column, not a stray
+        fits = {tuple(window[:k] + window[k + 1:]) for k in range(len(window))}
+        fits = {f for f in fits if _adds_up(list(f))}
+        if len(fits) == 1:
+            return list(fits.pop()), j + 1
+        return vals, j
 
     def _at_end(self, j: int, end: int) -> bool:
         """Whether nothing but prose-free tokens follow ``j``: the text was cut off there."""
@@ -227,7 +273,7 @@ class _Reader:
 
         kinds = [self.fmt.cells[f"{table}.{row}.{c}"].kind for c in cols]
         fits = [combo for combo in combinations(range(len(cols)), len(vals))
-                if all(_fits(kinds[c], v, strict=True) for c, v in zip(combo, vals))]
+                if all(_fits(kinds[c], v) for c, v in zip(combo, vals))]
         out: list[str | None] = [None] * len(cols)
         if len(fits) == 1:
             for c, v in zip(fits[0], vals):
@@ -236,34 +282,61 @@ class _Reader:
             out.pop()
         return out
 
-    def t4(self, i: int, end: int) -> int:
-        """表四: skip its header cells, then read its one row of 15 values."""
-        last_header, j = i - 1, i
-        limit = min(end, i + 80)
+    def t4_header(self, text: str) -> bool:
+        """Whether ``text`` is 表四 header text: one header cell, a piece of one broken over
+        lines (``结果`` / ``维持``), several glued together by OCR (``行政复议行政诉讼``,
+        ``行政诉讼（未经复议直接起诉）``), or a generic OCR header (``类别``, ``数据3``)."""
+        if value_state(text):
+            return False
+        n = re.sub(r"[()]", "", norm(text))
+        if n in self.t4_headers or (len(n) <= 4 and n in self.t4_words) or _GENERIC_HEADER.match(n):
+            return True
+        return _segments(n, self.t4_headers)
+
+    def opens_t4(self, text: str) -> bool:
+        n = norm(text)
+        return n == "行政复议" or (n.startswith("行政复议") and self.t4_header(text))
+
+    def _skip_t4_header(self, j: int, end: int) -> tuple[int, int]:
+        """The first token at or after ``j`` that is not 表四 header text, and the last header token."""
+        last_header = j - 1
+        limit = min(end, j + 80)
         while j < limit:
             t = self.tokens[j]
             if t.brk or t.empty:
                 j += 1
                 continue
-            n = norm(t.text)
-            if n in self.t4_headers or (not value_state(t.text) and len(n) <= 4 and n in self.t4_words):
+            if self.t4_header(t.text):
                 last_header = j
                 j += 1
                 continue
             break
-        if j >= limit or not value_state(self.tokens[j].text):
+        return j, last_header
+
+    def t4(self, i: int, end: int) -> int:
+        """表四: skip its header cells, then read its 15 values — one row, or three blocks
+        of five each under its own header (行政复议 / 未经复议直接起诉 / 复议后起诉)."""
+        j, last_header = self._skip_t4_header(i, end)
+        if j >= end or not value_state(self.tokens[j].text):
             return j
         start = j
         brks = [k for k in range(last_header + 1, j) if self.tokens[k].brk]
         if brks:
             start = brks[-1] + 1  # a row-structured source: the value row starts after the break
         t4 = self.fmt.table("t4")
-        vals, j = self.values(start, end, len(t4.rows) * len(t4.columns))
+        width, want = len(t4.columns), len(t4.rows) * len(t4.columns)
+        vals, j = self.values(start, end, want)
+        while vals and len(vals) < want and len(vals) % width == 0:  # the next block, after its header
+            k, _ = self._skip_t4_header(j, end)
+            if k == j or k >= end or not value_state(self.tokens[k].text):
+                break
+            more, j = self.values(k, end, want - len(vals))
+            vals += more
         for n, row in enumerate(t4.rows):
-            part = vals[n * len(t4.columns):(n + 1) * len(t4.columns)]
+            part = vals[n * width:(n + 1) * width]
             if part:
                 self.tables["t4"].rows[row.key] = part
-                if len(part) < len(t4.columns):
+                if len(part) < width:
                     self.tables["t4"].short.append(row.key)
         return j
 
@@ -299,6 +372,7 @@ class _Reader:
             read.by_order = [r for r, v in zip(rows, placed) if read.rows.get(r) != v]
             read.rows = dict(zip(rows, placed))
             read.short, read.long, read.unknown, read.inferred = [], [], [], []
+            read.unplaced, read.not_counts = [], []
 
     def infer_orphans(self) -> None:
         """Values whose row label is blank or lost (``  | 0 | 0 | 0``): if the next labelled
@@ -326,26 +400,45 @@ class _Reader:
                 read.inferred.append(cand)
 
 
-_GLUED = re.compile(r"^\s*[+\-]?0\d+\s*$")  # 0012: cells glued together (a count has no leading zero)
+_GENERIC_HEADER = re.compile(r"^(?:类别|项目|内容|序号|数据\d{1,2}|列\d{1,2}|第\d{1,2}列)$")
+
+
+def _segments(text: str, words: set[str]) -> bool:
+    """Whether ``text`` is two or more of ``words`` glued together."""
+    ok = [True] + [False] * len(text)
+    for i in range(len(text)):
+        if ok[i]:
+            for w in words:
+                if w and text.startswith(w, i):
+                    ok[i + len(w)] = True
+    return ok[-1] and text not in words
+
+
 _SPACED = re.compile(r"^\S+(?:\s+\S+)+$")
 _SIGNED = re.compile(r"^\s*(?:[+\-]|[增减])")
 _AMOUNT = re.compile(r"[.元]")
 
 
-def _fits(kind: str, raw: str, strict: bool = False) -> bool:
+def _digit_share(text: str) -> float:
+    """How much of a token is digits: ``5件``, ``1O`` are unreadable values, ``数据1`` is a header."""
+    n = "".join(text.split())
+    return sum(c.isdigit() for c in n) / len(n) if n else 0.0
+
+
+def _fits(kind: str, raw: str) -> bool:
     """Whether a published value can stand in a column of ``kind``: a count has no unit,
-    no sign and no leading zero. ``strict`` also keeps a plain count out of a signed or
-    amount column where it could equally be (used to decide where a lost cell was)."""
+    no sign, no decimal point and no leading zero; a change (本年增/减) has no unit; an
+    amount has no sign. A plain whole number fits every column."""
     if not raw or not value_state(raw) or value_state(raw) != "number":
         return True
     text = "".join(raw.split())
-    if _GLUED.match(text):
+    if GLUED.match(text):
         return False
     if kind == "count":
         return not _SIGNED.match(text) and not _AMOUNT.search(text)
     if kind == "signed_count":
-        return not _AMOUNT.search(text) and (not strict or bool(_SIGNED.match(text)))
-    return not _SIGNED.match(text) and (not strict or bool(_AMOUNT.search(text)))
+        return not _AMOUNT.search(text)
+    return not _SIGNED.match(text)
 
 
 def _adds_up(row: list[str]) -> bool:

@@ -12,8 +12,13 @@ labels decide as before.
 
 from __future__ import annotations
 
+import re
+
 from .anchors import value_state
 from .tokens import Token
+
+#: ``0012``: cells glued together (a count has no leading zero). Never a value.
+GLUED = re.compile(r"^\s*[+\-]?0\d+\s*$")
 
 
 def value_runs(tokens: list[Token], start: int, end: int) -> list[list[str]]:
@@ -26,7 +31,7 @@ def value_runs(tokens: list[Token], start: int, end: int) -> list[list[str]]:
         if t.empty:
             cur.append("")
             continue
-        if not t.brk and value_state(t.text):
+        if not t.brk and value_state(t.text) and not GLUED.match(t.text):
             cur.append(t.text)
             continue
         runs.append(cur)

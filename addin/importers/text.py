@@ -140,17 +140,33 @@ def split_line(line: str) -> list[Token]:
 
 
 def _pipes(text: str) -> list[Token]:
+    """Cells between ``|``. Where the table is written one row per line (most lines with
+    pipes hold two or more cells), a line end is a row break, not an empty cell; a line
+    without pipes inside the table (``第二十条第（五）项``, ``行政处罚 0`` typed plain) is
+    read like a line of the *lines* shape."""
+    piped = [ln for ln in text.split("\n") if "|" in ln]
+    rows = sum(1 for ln in piped if ln.strip().strip("|").count("|") >= 1) > len(piped) / 2
     out: list[Token] = []
     pieces = text.split("|")
     for i, piece in enumerate(pieces):
         inner = [ln for ln in piece.split("\n") if ln.strip()]
         if not inner:
-            if 0 < i < len(pieces) - 1:
+            if rows and "\n" in piece:
+                if out and not out[-1].brk:
+                    out.append(BREAK)
+            elif 0 < i < len(pieces) - 1:
                 out.append(cell(""))  # | | — an empty cell
             continue
-        for ln in inner[:-1]:
-            out.append(Token(" ".join(ln.split())))
-        out.append(cell(inner[-1]))
+        lines = piece.split("\n")
+        if rows and len(lines) > 1 and lines[0].strip() == "" and out and not out[-1].brk:
+            out.append(BREAK)  # the previous row ended at the line end
+        plain = inner if rows and lines[-1].strip() == "" else inner[:-1]  # lines not closed by a pipe
+        for ln in plain:
+            out.extend(split_line(" ".join(ln.split())))
+            if rows:
+                out.append(BREAK)
+        if len(plain) < len(inner):
+            out.append(cell(inner[-1]))
     return out
 
 
