@@ -87,10 +87,10 @@ class _Reader:
                 break
             if t.empty:
                 vals.append("")
-            elif value_state(t.text) and not GLUED.match(t.text):
-                vals.append(t.text)
             elif _SPACED.match(t.text) and all(value_state(w) for w in t.text.split()):
                 vals.extend(t.text.split())  # cells whose separators were lost: ``| 0 0 12 |``
+            elif value_state(t.text) and not GLUED.match(t.text):
+                vals.append(t.text)
             elif self.is_label(t.text):
                 break
             elif len(norm(t.text)) <= SHORT_VALUE and "。" not in t.text and _digit_share(t.text) >= 0.5:
@@ -288,6 +288,9 @@ class _Reader:
         ``行政诉讼（未经复议直接起诉）``), or a generic OCR header (``类别``, ``数据3``)."""
         if value_state(text):
             return False
+        words = text.split()
+        if len(words) > 1:
+            return all(self.t4_header(w) for w in words)
         n = re.sub(r"[()]", "", norm(text))
         if n in self.t4_headers or (len(n) <= 4 and n in self.t4_words) or _GENERIC_HEADER.match(n):
             return True

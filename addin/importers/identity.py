@@ -86,7 +86,7 @@ def find_title(tokens: list[Token], stop: int) -> str:
             pieces = texts[n:n + k + 1]
             if any(not _short_piece(p) for p in pieces[:-1]):
                 break
-            if k and _is_title(pieces[-1]) and agency_from_title(pieces[-1]):
+            if k and _is_title(pieces[-1]) and _AGENCY_END.search(agency_from_title(pieces[-1])):
                 break  # the last line is a whole title by itself: the lines before are not part of it
             joined = "".join(pieces)
             if _is_title(joined) and _TITLE_END.search(pieces[-1]):
@@ -130,6 +130,7 @@ def _name(text: str) -> str:
 
 def agency_from_text(preamble: str, s1: str) -> str:
     """The agency named by the preamble or the first sentence of 总体情况."""
+    preamble, s1 = _ALIAS.sub("", preamble), _ALIAS.sub("", s1)
     for rx in _AUTHOR:
         for text in (preamble, s1[:300]):
             for m in rx.finditer(text):

@@ -31,6 +31,10 @@ def value_runs(tokens: list[Token], start: int, end: int) -> list[list[str]]:
         if t.empty:
             cur.append("")
             continue
+        words = t.text.split()
+        if not t.brk and len(words) > 1 and all(value_state(w) and not GLUED.match(w) for w in words):
+            cur.extend(words)  # cells whose separators were lost: ``| 0 0 12 |``
+            continue
         if not t.brk and value_state(t.text) and not GLUED.match(t.text):
             cur.append(t.text)
             continue
