@@ -132,7 +132,8 @@ class _Reader:
                     if near is not None and near.row not in self.tables[near.table].rows:
                         i = self.row(near, i + 1, end)
                         continue
-                if numbers_follow and len(norm(t.text)) <= SHORT_LABEL and not section_heading(t.text):
+                if numbers_follow and len(norm(t.text)) <= SHORT_LABEL and not section_heading(t.text) \
+                        and not _PROSE_COUNT.search(t.text):
                     other = self._other_format_row(t.text)
                     vals, j = self.values(i + 1, end, 7)
                     table = other.table if other is not None else (label.table if label is not None else "t2")
@@ -403,6 +404,7 @@ class _Reader:
                 read.inferred.append(cand)
 
 
+_PROSE_COUNT = re.compile(r"\d\s*[件条个项次人]")  # “366 件”: a sentence, never a row label
 _GENERIC_HEADER = re.compile(r"^(?:类别|项目|内容|序号|数据\d{1,2}|列\d{1,2}|第\d{1,2}列)$")
 
 

@@ -103,6 +103,28 @@ def tokenize_text(text: str) -> list[Token]:
         for seg in (re.split(r" {2,}|\u3000+", ln.strip()) if layout else [ln]):
             if seg.strip():
                 out.extend(split_line(seg))
+    return _rejoin_counts(out)
+
+
+_UNIT_START = re.compile(r"^[件条个项次人名家篇期场份余]")
+
+
+def _rejoin_counts(tokens: list[Token]) -> list[Token]:
+    """A count in a sentence that extraction put on a line of its own (``其他处理`` /
+    ``105`` / ``件，分别占……`` — justified text spread over lines) is put back into its
+    sentence: a number followed by a unit (件, 条, 项 …) is prose, never a table value."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (out and nxt is not None and value_state(t.text) == "number" and _UNIT_START.match(nxt.text)
+                and out[-1].text and not value_state(out[-1].text) and not _is_label(out[-1].text)):
+            out[-1] = Token(out[-1].text + t.text + nxt.text)
+            i += 2
+            continue
+        out.append(t)
+        i += 1
     return out
 
 
