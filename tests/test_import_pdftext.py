@@ -211,3 +211,21 @@ def test_rows_are_not_placed_by_order_when_the_count_does_not_fit():
     assert not [p for p in rep.problems if p.rule == "I010"]
     assert rep.cells["t2.rules.issued"].value == 2  # the labels decide; the two orphan zeros are not placed
     assert "t2.normative.repealed" not in rep.cells
+
+
+def test_t3_read_column_by_column_is_put_back_in_rows():
+    import random
+
+    from addin.examples import random_report
+    from addin.formats import load_format
+
+    rep = random_report("2021", random.Random(5))
+    t3 = load_format("2021").table("t3")
+    rows = [r.key for r in t3.rows]
+    cols = [c.key for c in t3.columns]
+    labels = "\n".join(r.label for r in t3.rows)
+    numbers = "\n".join(str(rep.cells[f"t3.{r}.{c}"].value) for c in cols for r in rows)
+    text = TITLE + "三、收到和处理政府信息公开申请情况\n申请人情况\n" + labels + "\n" + numbers + "\n四、政府信息公开行政复议、行政诉讼情况\n"
+    got = imported(text)
+    assert all(got.cells[f"t3.{r}.{c}"].value == rep.cells[f"t3.{r}.{c}"].value for r in rows for c in cols)
+    assert any(p.rule == "I010" for p in got.problems)

@@ -27,7 +27,7 @@ from ..values import TEXT_NUMBER_NOTE
 from ..ruleset import builtin_rules
 from .anchors import Label, format_votes, fuzzy_row, label_index, norm, section_heading, value_state
 from .identity import identity
-from .order import GLUED, place_across_runs, place_by_order, value_runs
+from .order import GLUED, place_across_runs, place_by_columns, place_by_order, value_runs
 from .tokens import Token, merge_split_labels
 
 _ORDER = {f"s{i}": i for i in range(1, 7)}
@@ -366,10 +366,11 @@ class _Reader:
             runs = value_runs(self.tokens, a, b)
             widths = [len(_columns(self.fmt, key, r)) for r in rows]
             placed = place_by_order(runs, widths)
-            if placed is None and key == "t3":
-                placed = place_across_runs(runs, widths)
-                if placed is not None and not all(_adds_up(v) for v in placed):
-                    placed = None
+            if key == "t3" and (placed is None or not all(_adds_up(v) for v in placed)):
+                # a row continued past a page foot, or the text read column by column: only
+                # where every row's 总计 is then the sum of its columns
+                placed = next((p for p in (place_across_runs(runs, widths), place_by_columns(runs, widths))
+                               if p is not None and all(_adds_up(v) for v in p)), placed)
             read = self.tables[key]
             if placed is None or all(read.rows.get(r) == v for r, v in zip(rows, placed)):
                 continue

@@ -80,3 +80,14 @@ def place_across_runs(runs: list[list[str]], widths: list[int]) -> list[list[str
         rows.append(flat[p:p + w])
         p += w
     return rows
+
+
+def place_by_columns(runs: list[list[str]], widths: list[int]) -> list[list[str]] | None:
+    """All values in column order (a PDF whose text comes out column by column: the first
+    column of every row, then the second …) split back into rows: only for a table whose
+    rows all have the same width and when the count is exact. The caller must check the rows."""
+    flat = [v for run in runs for v in run]
+    if not widths or len(set(widths)) != 1 or len(flat) != sum(widths):
+        return None
+    n_rows, width = len(widths), widths[0]
+    return [[flat[c * n_rows + r] for c in range(width)] for r in range(n_rows)]
