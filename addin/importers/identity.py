@@ -37,14 +37,15 @@ _AGENCY_END = re.compile(
 #: Self-references that name nobody: 我局, 本机关, and a bare level without a place (区政府办公室).
 _NOBODY = re.compile(r"^(?:我|本|该|各|全)|^[局办镇乡街委院所]$|^[区县市省州旗镇乡](?:人民政府|政府|委|级)")
 _AUTHOR = (
-    re.compile(r"由([^，,。；;《》“”\"]{2,40}?)(?:负责)?(?:编制|制作|编写|发布)"),
-    re.compile(r"(?:编制|公布|发布|公开)(?:了)?(?:20\d{2}\s*年度?)?([^，,。；;《》“”\"]{2,40}?)\s*(?:20\d{2}\s*年度?)?"
-               r"(?:政府信息公开|政务公开|信息公开)"),
+    re.compile(r"由([^，,。；;《》“”\"]{2,40}?)(?:负责)?(?:编制|制作|编写|发布|根据|按照|依据)"),
+    re.compile(r"(?:编制|公布|发布|公开|现将|特将)(?:了)?(?:20\d{2}\s*年度?)?([^，,。；;《》“”\"]{2,40}?)\s*"
+               r"(?:20\d{2}\s*年度?)?(?:政府信息公开|政务公开|信息公开)"),
 )
 _SUBJECT = re.compile(
     r"^(?:[(（][一二三四五六七八九十]+[)）])?\s*(?:20\d{2}\s*年(?:度|以来)?)?\s*[,，]?\s*(?:在[^，,。]{2,40}?下\s*[,，])?\s*"
-    r"([^，,。；;《》“”\"\s]{3,30}?)(?:认真|深入|坚持|全面|紧紧|按照|严格|持续|进一步|始终|围绕|以|积极|扎实|贯彻|依法|高度)")
-_CONTACT_BY = re.compile(r"请与([^，,。；;《》“”\"]{2,40}?)联系")
+    r"([^，,。；;《》“”\"\s]{3,30}?)(?:认真|深入|坚持|全面|紧紧|按照|严格|持续|进一步|始终|围绕|以|积极|扎实|贯彻|依法|高度|坚决|大力|不断|切实|着力|聚焦|全力|加强|强化|紧扣|立足)")
+_CONTACT_BY = re.compile(r"请与([^，,。；;《》“”\"]{2,40}?)联系|请联系([^，,。；;《》“”\"(（]{2,40})"
+                         r"|联系(?:单位|部门)[:：]\s*([^，,。；;《》“”\"(（]{2,40})")
 _CONTACT_OFFICE = re.compile(r"(?:政府信息公开|政务公开|信息公开)?(?:工作)?(?:领导小组)?(?:办公室|科|股|室)$")
 _CONTACT = {
     "address": re.compile(r"地址[:：]\s*([^，,；;。)）]{4,60})"),
@@ -146,7 +147,7 @@ def agency_from_text(preamble: str, s1: str) -> str:
     for text in (preamble, s1[:600].replace("\n", "")):
         m = _CONTACT_BY.search(text)
         if m:
-            raw = _name(m.group(1))
+            raw = _name(next(g for g in m.groups() if g))
             office = _CONTACT_OFFICE.search(raw)
             name = raw[:office.start()] if office else raw
             if name.endswith("政府") and raw.endswith("办公室"):
