@@ -235,3 +235,13 @@ def test_t3_read_column_by_column_is_put_back_in_rows():
     got = imported(text)
     assert all(got.cells[f"t3.{r}.{c}"].value == rep.cells[f"t3.{r}.{c}"].value for r in rows for c in cols)
     assert any(p.rule == "I010" for p in got.problems)
+
+
+@pytest.mark.parametrize("label,row", [("（三）不予公开1.属于国家秘密", "denied_secret"),
+                                       ("三、本年度办理结果（一）予以公开", "granted"),
+                                       ("（四）无法提供 1.本机关不掌握相关政府信息", "unable_none")])
+def test_spanning_heading_glued_to_a_row_label(label, row):
+    from addin.importers.anchors import label_index
+
+    hit = label_index("2021").match(label)
+    assert hit is not None and (hit.table, hit.row) == ("t3", row)
