@@ -27,7 +27,7 @@ from ..values import TEXT_NUMBER_NOTE
 from ..ruleset import builtin_rules
 from .anchors import Label, format_votes, fuzzy_row, label_index, norm, section_heading, value_state
 from .identity import identity
-from .order import GLUED, place_across_runs, place_by_columns, place_by_order, value_runs
+from .order import GLUED, place_across_runs, place_by_columns, place_by_order, place_in_blocks, value_runs
 from .tokens import Token, merge_split_labels
 
 _ORDER = {f"s{i}": i for i in range(1, 7)}
@@ -224,7 +224,8 @@ class _Reader:
         if len(vals) < len(cols) or None in vals:
             read.short.append(label.row)
         elif self._value_at(j, end) and value_state(self.tokens[j].text) == "number":
-            read.long.append(label.row)  # more numbers than columns: an added column?
+            read.long.append(label.row)  # more numbers than columns: an added column, or text out of order
+            read.rows[label.row] = []  # which of them are this row's cannot be told: none is imported
             more, j = self.values(j, end, 16)
         return j
 
@@ -369,7 +370,8 @@ class _Reader:
             if key == "t3" and (placed is None or not all(_adds_up(v) for v in placed)):
                 # a row continued past a page foot, or the text read column by column: only
                 # where every row's 总计 is then the sum of its columns
-                placed = next((p for p in (place_across_runs(runs, widths), place_by_columns(runs, widths))
+                placed = next((p for p in (place_across_runs(runs, widths), place_by_columns(runs, widths),
+                                           place_in_blocks(runs, widths, _adds_up))
                                if p is not None and all(_adds_up(v) for v in p)), placed)
             read = self.tables[key]
             if placed is None or all(read.rows.get(r) == v for r, v in zip(rows, placed)):
@@ -503,8 +505,8 @@ def _problems(reader: _Reader, fmt_guessed: bool) -> list[Finding]:
         if read.long:
             names = "、".join(table.row(k).short for k in read.long)
             out.append(_finding(
-                "I007", f"{title}有 {len(read.long)} 行的数值多于列数：{names}；原表可能增加了列或套用了其他格式的表头，"
-                        "按位置读取的数值可能错位，多出的数值未导入",
+                "I007", f"{title}有 {len(read.long)} 行的数值多于列数：{names}；原表可能增加了列、套用了其他格式的表头，"
+                        "或原文（如从 PDF 提取的文字）的数值次序已乱，无法确定哪些数值属于该行，这些行的数值未导入，也未补 0",
                 cells=[f"{table.key}.{k}" for k in read.long], where=[table.sheet]))
         for text in read.extra_columns:
             out.append(_finding("I008", f"{title}中有规定格式以外的列“{text}”，该列的数据未导入，其他列按表头对应",
