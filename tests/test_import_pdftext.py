@@ -245,3 +245,18 @@ def test_spanning_heading_glued_to_a_row_label(label, row):
 
     hit = label_index("2021").match(label)
     assert hit is not None and (hit.table, hit.row) == ("t3", row)
+
+
+def test_t4_values_out_of_order_with_its_header_are_not_placed():
+    text = (TITLE + "四、政府信息公开行政复议、行政诉讼情况\n结果维持\n3\n结果维持\n0\n行政复议\n结果纠正\n其他结果\n4\n0\n"
+            "行政诉讼(未经复议直接起诉)\n总计\n7\n五、存在的主要问题及改进情况\n无。\n")
+    rep = imported(text)
+    assert not any(k.startswith("t4.") for k in rep.cells)
+    finding = next(p for p in rep.problems if p.rule == "I004" and "表四" in p.message)
+    assert "无法确定" in finding.message
+
+
+def test_row_with_more_values_than_columns_is_not_imported():
+    rep = imported(T2_2019 + "行政许可\n1\n0\n1\n0\n0\n其他对外管理服务事项\n3\n0\n41\n")
+    assert not any(k.startswith("t2.license.") for k in rep.cells)
+    assert any(p.rule == "I007" and "t2.license" in p.cells for p in rep.problems)

@@ -337,12 +337,16 @@ class _Reader:
                 break
             more, j = self.values(k, end, want - len(vals))
             vals += more
+        if len(vals) < want and not self._at_end(j, end):
+            # fewer than 15 values and the text goes on: its values are out of order with
+            # its header (text extracted from a PDF): none can be placed
+            self.tables["t4"].unplaced.extend(r.key for r in t4.rows)
+            vals = []
         for n, row in enumerate(t4.rows):
             part = vals[n * width:(n + 1) * width]
-            if part:
-                self.tables["t4"].rows[row.key] = part
-                if len(part) < width:
-                    self.tables["t4"].short.append(row.key)
+            self.tables["t4"].rows[row.key] = part
+            if len(part) < width:
+                self.tables["t4"].short.append(row.key)
         return j
 
     def _t3_mark(self, i: int) -> bool:
