@@ -33,7 +33,8 @@ _TITLE_END = re.compile(r"报告|年报")
 _TITLE_WORDS = ("政府信息公开", "信息公开", "政务公开", "年度报告", "工作报告", "年报")
 #: How a name that is an agency ends (局、办公室、街道办事处、人民政府、委员会 …).
 _AGENCY_END = re.compile(
-    r"(?:局|办公室|办事处|人民政府|政府|委员会|委|中心|街道|镇|乡|苏木|院|馆|所|站|队|厅|署|管委会|管理委员会|公司|集团|处|社|会)$")
+    r"(?:局|办公室|办事处|人民政府|政府|委员会|委|中心|街道|镇|乡|苏木|嘎查|院|馆|所|站|队|厅|署|管委会|管理委员会|公司|集团"
+    r"|处|社|会|办|部|室|科|股|园区|新区|开发区|学校|医院|台|场)$")
 #: Self-references that name nobody: 我局, 本机关, and a bare level without a place (区政府办公室).
 _NOBODY = re.compile(r"^(?:我|本|该|各|全)|^[局办镇乡街委院所]$|^[区县市省州旗镇乡](?:人民政府|政府|委|级)")
 _AUTHOR = (
@@ -70,17 +71,28 @@ def _is_title(text: str) -> bool:
 def find_title(tokens: list[Token], stop: int) -> str:
     """The report's title, from the lines before the first heading: one line, two or
     three short lines that together make it, or the start of a line that runs on into
-    the first paragraph (cut after ``报告``)."""
+    the first paragraph (cut after ``报告``). A title naming an agency is preferred to one
+    that does not (a site menu's ``政府信息公开年报`` before the page's real title)."""
     texts = [_clean(t.text) for t in tokens[:max(stop, 1)][:60] if t.text and not t.empty]
+    first = ""
+    for title in _title_candidates(texts):
+        if _AGENCY_END.search(agency_from_title(title)):
+            return title
+        first = first or title
+    return first
+
+
+def _title_candidates(texts: list[str]):
     for n, text in enumerate(texts):
         if not text:
             continue
         m = _TITLE_END.search(text)
         if m and _is_title(text[:m.end()]) and not _is_title(text):
             head = text[:m.end()]  # the title ran on into the paragraph
-            if n and _short_piece(texts[n - 1]) and not any(w in texts[n - 1] for w in ("报告",)):
-                return _clean(texts[n - 1] + head) if _is_title(texts[n - 1] + head) else head
-            return head
+            if n and _short_piece(texts[n - 1]) and _is_title(texts[n - 1] + head):
+                yield _clean(texts[n - 1] + head)
+            yield head
+            continue
         for k in range(TITLE_LINES):  # this line and up to two more
             if n + k >= len(texts):
                 break
@@ -91,8 +103,11 @@ def find_title(tokens: list[Token], stop: int) -> str:
                 break  # the last line is a whole title by itself: the lines before are not part of it
             joined = "".join(pieces)
             if _is_title(joined) and _TITLE_END.search(pieces[-1]):
-                return joined
-    return ""
+                name = agency_from_title(joined)
+                if k and name and not _AGENCY_END.search(name):
+                    continue  # site menus (首页 / 信息公开 / 政府信息公开年报) are not a title's first lines
+                yield joined
+                break
 
 
 def _short_piece(text: str) -> bool:
@@ -176,6 +191,8 @@ def identity(tokens: list[Token], first: int, s1: str) -> tuple[str, int | None,
     title = find_title(tokens, first)
     year = find_year(title, preamble, s1)
     agency = agency_from_title(title) if title else ""
+    if agency and not _AGENCY_END.search(agency):
+        agency = ""  # a title whose head does not end like an agency's name names none
     if not agency:
         agency = agency_from_text(preamble, s1)
     contact = {}
