@@ -60,7 +60,12 @@ TITLE_MAX = 70
 
 
 def _clean(text: str) -> str:
-    return " ".join(_JUNK.sub("", text).split())
+    """A line as a title candidate: Word's bookmarks dropped, and a letter-spaced title
+    (``政 府 信 息 公 开`` — PDFs often space a title's characters) closed up."""
+    words = _JUNK.sub("", text).split()
+    if len(words) >= 5 and sum(len(w) == 1 for w in words) >= 0.6 * len(words):
+        return "".join(words)
+    return " ".join(words)
 
 
 def _is_title(text: str) -> bool:
