@@ -262,8 +262,9 @@ class _Reader:
         return vals, j
 
     def _at_end(self, j: int, end: int) -> bool:
-        """Whether nothing but prose-free tokens follow ``j``: the text was cut off there."""
-        return all(not t.text or t.empty for t in self.tokens[j:end])
+        """Whether nothing follows ``j`` in the whole text (``end``, the table region's end,
+        is not enough: a table that stops before 五、 was not cut off): the text was cut there."""
+        return all(not t.text or t.empty for t in self.tokens[j:])
 
     def place_short(self, table: str, row: str, cols: list[str], vals: list[str]) -> list[str | None]:
         """A row with fewer values than columns, not at the end of the text: copied text lost
