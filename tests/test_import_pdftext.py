@@ -264,3 +264,16 @@ def test_row_with_more_values_than_columns_is_not_imported():
     rep = imported(T2_2019 + "行政许可\n1\n0\n1\n0\n0\n其他对外管理服务事项\n3\n0\n41\n")
     assert not any(k.startswith("t2.license.") for k in rep.cells)
     assert any(p.rule == "I007" and "t2.license" in p.cells for p in rep.problems)
+
+
+def test_t2_block_printed_column_by_column():
+    text = (TITLE + "二、主动公开政府信息情况\n第二十条第（一）项\n本年制发件数\n3\n8\n信息内容\n规章\n行政规范性文件\n"
+            "本年废止件数\n22\n0\n现行有效件数\n0\n5\n本年处理决定数量\n7\n信息内容\n行政许可\n本年处理决定数量\n0\n1\n"
+            "信息内容\n行政处罚\n行政强制\n本年收费金额（单位：万元）\n41.2939\n行政事业性收费\n三、收到和处理政府信息公开申请情况\n")
+    rep = imported(text)
+    got = {k: c.value for k, c in rep.cells.items() if k.startswith("t2.")}
+    assert [got[f"t2.rules.{c}"] for c in ("issued", "repealed", "in_force")] == [3, 22, 0]
+    assert [got[f"t2.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [8, 0, 5]
+    assert (got["t2.license.decisions"], got["t2.penalty.decisions"], got["t2.coercion.decisions"]) == (7, 0, 1)
+    assert str(got["t2.fees.amount"]) == "41.2939"
+    assert any(p.rule == "I010" for p in rep.problems)

@@ -372,6 +372,8 @@ class _Reader:
             runs = value_runs(self.tokens, a, b)
             widths = [len(_columns(self.fmt, key, r)) for r in rows]
             placed = place_by_order(runs, widths)
+            if key == "t2" and placed is None:  # a block printed column by column (本年制发件数 3 8 / …)
+                placed = place_in_blocks(runs, widths, lambda row: True)
             if key == "t3" and (placed is None or not all(_adds_up(v) for v in placed)):
                 # a row continued past a page foot, or the text read column by column: only
                 # where every row's 总计 is then the sum of its columns

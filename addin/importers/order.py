@@ -95,34 +95,40 @@ def place_by_columns(runs: list[list[str]], widths: list[int]) -> list[list[str]
 
 def place_in_blocks(runs: list[list[str]], widths: list[int], ok) -> list[list[str]] | None:
     """Rows from runs that mix the reading orders a PDF's text comes in: one row (row by
-    row), a block of ``k`` rows read column by column (``k`` values of the first column,
-    then ``k`` of the second …), as one run or as ``width`` runs of ``k`` — WPS-made PDFs
-    print 表三 so, a block per page or per merged heading. Every row must pass ``ok``
-    (表三: 总计 is the sum of the other columns); the first split that uses every value and
-    yields exactly the table's rows, row by row preferred, is returned, else ``None``."""
-    if not widths or len(set(widths)) != 1:
-        return None
-    w, n = widths[0], len(widths)
+    row), or a block of ``k`` rows of the same width read column by column (``k`` values
+    of the first column, then ``k`` of the second …), as one run or as one run per column
+    — WPS- and LibreOffice-made PDFs print a table so, a block per page or per merged
+    heading. Every row must pass ``ok`` (表三: 总计 is the sum of the other columns); the
+    first split that uses every value and yields exactly the table's rows, row by row
+    preferred, is returned, else ``None``."""
+    n = len(widths)
+
+    def same_width(r: int, k: int) -> bool:
+        return r + k <= n and len(set(widths[r:r + k])) == 1
 
     def solve(p: int, o: int, rows: list[list[str]]) -> list[list[str]] | None:
         if p < len(runs) and o == len(runs[p]):
             return solve(p + 1, 0, rows)
         if p == len(runs):
             return rows if len(rows) == n else None
-        run, left = runs[p], n - len(rows)
-        for k in range(1, left + 1):
-            if o + w * k > len(run):
+        r = len(rows)
+        if r >= n:
+            return None
+        w, run = widths[r], runs[p]
+        for k in range(1, n - r + 1):
+            if o + w * k > len(run) or not same_width(r, k):
                 break
             seg = run[o:o + w * k]
-            new = [seg[:w]] if k == 1 else [[seg[c * k + r] for c in range(w)] for r in range(k)]
-            if all(ok(r) for r in new):
+            new = [seg[:w]] if k == 1 else [[seg[c * k + i] for c in range(w)] for i in range(k)]
+            if all(ok(x) for x in new):
                 found = solve(p, o + w * k, rows + new)
                 if found is not None:
                     return found
         k = len(run)
-        if o == 0 and 1 < k <= left and p + w <= len(runs) and all(len(runs[q]) == k for q in range(p, p + w)):
-            new = [[runs[p + c][r] for c in range(w)] for r in range(k)]
-            if all(ok(r) for r in new):
+        if o == 0 and 1 < k and w > 1 and same_width(r, k) and p + w <= len(runs) \
+                and all(len(runs[q]) == k for q in range(p, p + w)):
+            new = [[runs[p + c][i] for c in range(w)] for i in range(k)]
+            if all(ok(x) for x in new):
                 return solve(p + w, 0, rows + new)
         return None
 
