@@ -226,7 +226,7 @@ class _Reader:
         elif self._value_at(j, end) and value_state(self.tokens[j].text) == "number":
             read.long.append(label.row)  # more numbers than columns: an added column, or text out of order
             read.rows[label.row] = []  # which of them are this row's cannot be told: none is imported
-            more, j = self.values(j, end, 16)
+            _, j = self.values(j, end, 16)
         return j
 
     def _value_at(self, j: int, end: int) -> bool:

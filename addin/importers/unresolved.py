@@ -24,11 +24,8 @@ def import_findings(report: Report) -> list:
     rules = builtin_rules()
     out = []
     for f in report.problems:
-        try:
-            origin = rules.get(f.rule).origin
-        except Exception:  # a rule id the built-in set does not know is not the importer's
-            continue
-        if origin == "import.json":
+        rule = rules.get(f.rule)  # None for a rule id the built-in set does not know: not the importer's
+        if rule is not None and rule.origin == "import.json":
             out.append(f)
     return out
 
