@@ -277,3 +277,14 @@ def test_t2_block_printed_column_by_column():
     assert (got["t2.license.decisions"], got["t2.penalty.decisions"], got["t2.coercion.decisions"]) == (7, 0, 1)
     assert str(got["t2.fees.amount"]) == "41.2939"
     assert any(p.rule == "I010" for p in rep.problems)
+
+
+def test_block_search_gives_up_quickly_when_nothing_fits():
+    from addin.importers.order import place_in_blocks
+
+    widths = [7] * 25
+    assert place_in_blocks([["0"] * 7] * 24 + [["0"] * 6], widths, lambda r: True) is None  # one value short
+    ones = [["1"] * 35] * 5  # the right count, but no row adds up
+    assert place_in_blocks(ones, widths, lambda r: sum(map(int, r[:-1])) == int(r[-1])) is None
+    zeros = [["0"] * 25 for _ in range(7)]  # one block of 25 rows, column by column
+    assert place_in_blocks(zeros, widths, lambda r: True) == [["0"] * 7] * 25

@@ -102,6 +102,9 @@ def place_in_blocks(runs: list[list[str]], widths: list[int], ok) -> list[list[s
     first split that uses every value and yields exactly the table's rows, row by row
     preferred, is returned, else ``None``."""
     n = len(widths)
+    if sum(len(run) for run in runs) != sum(widths):
+        return None
+    failed: set[tuple[int, int, int]] = set()  # (run, offset, rows so far) known to lead nowhere
 
     def same_width(r: int, k: int) -> bool:
         return r + k <= n and len(set(widths[r:r + k])) == 1
@@ -112,8 +115,15 @@ def place_in_blocks(runs: list[list[str]], widths: list[int], ok) -> list[list[s
         if p == len(runs):
             return rows if len(rows) == n else None
         r = len(rows)
-        if r >= n:
+        if r >= n or (p, o, r) in failed:
             return None
+        found = _step(p, o, rows)
+        if found is None:
+            failed.add((p, o, r))
+        return found
+
+    def _step(p: int, o: int, rows: list[list[str]]) -> list[list[str]] | None:
+        r = len(rows)
         w, run = widths[r], runs[p]
         for k in range(1, n - r + 1):
             if o + w * k > len(run) or not same_width(r, k):
