@@ -369,8 +369,12 @@ class _Reader:
             norm(self.tokens[i].text) == review or section_heading(self.tokens[i].text) == "s4")), end)
         for key, a, b in (("t2", start, t3_start), ("t3", t3_start, t4_start)):
             rows = [r.key for r in self.fmt.table(key).rows]
-            runs = value_runs(self.tokens, a, b)
             widths = [len(_columns(self.fmt, key, r)) for r in rows]
+            read = self.tables[key]
+            if not (read.short or read.long or read.unknown or read.not_counts) and all(
+                    len(read.rows.get(r) or ()) == w for r, w in zip(rows, widths)):
+                continue  # every row read whole by its label: nothing for the order to add
+            runs = value_runs(self.tokens, a, b)
             placed = place_by_order(runs, widths)
             if key == "t2" and placed is None:  # a block printed column by column (本年制发件数 3 8 / …)
                 placed = place_in_blocks(runs, widths, lambda row: True)
@@ -380,7 +384,6 @@ class _Reader:
                 placed = next((p for p in (place_across_runs(runs, widths), place_by_columns(runs, widths),
                                            place_in_blocks(runs, widths, _adds_up))
                                if p is not None and all(_adds_up(v) for v in p)), placed)
-            read = self.tables[key]
             if placed is None or all(read.rows.get(r) == v for r, v in zip(rows, placed)):
                 continue
             read.by_order = [r for r, v in zip(rows, placed) if read.rows.get(r) != v]
