@@ -7,9 +7,10 @@ The agency's name is taken, in this order, from
    ``政府信息公开工作年度报告``) or runs on into the first paragraph;
 2. the preamble's **authorship** sentences: ``由某某局编制``, ``特编制某某局……年度报告``,
    ``现向社会公布2021年某某局政府信息公开工作年度报告``;
-3. the subject of **总体情况**'s first sentence (``2023年，某某街道办事处认真贯彻……``),
-   when it ends like an agency's name;
-4. last, the **contact** line (``请与某某局办公室联系``): it names the office that answers
+3. a portal's **catalogue fields** (``发布机构：某某局``);
+4. the subject of **总体情况**'s first sentence (``2023年，某某街道办事处认真贯彻……``),
+   when it ends like an agency's name; then a page's ``来源：某某局``;
+5. last, the **contact** line (``请与某某局办公室联系``): it names the office that answers
    questions, which is usually, but not always, the agency.
 
 A name inside ``《》`` is a document's title, never the agency; ``（以下简称……）`` is
@@ -45,6 +46,10 @@ _AUTHOR = (
 _SUBJECT = re.compile(
     r"^(?:[(（][一二三四五六七八九十]+[)）])?\s*(?:20\d{2}\s*年(?:度|以来)?)?\s*[,，]?\s*(?:在[^，,。]{2,40}?下\s*[,，])?\s*"
     r"([^，,。；;《》“”\"\s]{3,30}?)(?:认真|深入|坚持|全面|紧紧|按照|严格|持续|进一步|始终|围绕|以|积极|扎实|贯彻|依法|高度|坚决|大力|不断|切实|着力|聚焦|全力|加强|强化|紧扣|立足)")
+_TITLE_LABEL = re.compile(r"^\s*(?:标\s*题|名\s*称|文件名称)\s*[:：]\s*")
+#: A portal's catalogue fields: 发布机构：某某局 (the publisher), 来源：某某局 (weaker: may be the portal).
+_PUBLISHER = re.compile(r"(?:发布机构|发文机关|发布单位|公开主体|信息来源)\s*[:：]\s*([^\s，,。；;:：|]{2,40})")
+_SOURCE = re.compile(r"(?<![信息])来源\s*[:：]\s*([^\s，,。；;:：|]{2,40})")
 _CONTACT_BY = re.compile(r"请与([^，,。；;《》“”\"]{2,40}?)联系|请联系([^，,。；;《》“”\"(（]{2,40})"
                          r"|联系(?:单位|部门)[:：]\s*([^，,。；;《》“”\"(（]{2,40})")
 _CONTACT_OFFICE = re.compile(r"(?:政府信息公开|政务公开|信息公开)?(?:工作)?(?:领导小组)?(?:办公室|科|股|室)$")
@@ -60,9 +65,10 @@ TITLE_MAX = 70
 
 
 def _clean(text: str) -> str:
-    """A line as a title candidate: Word's bookmarks dropped, and a letter-spaced title
-    (``政 府 信 息 公 开`` — PDFs often space a title's characters) closed up."""
-    words = _JUNK.sub("", text).split()
+    """A line as a title candidate: Word's bookmarks and a portal's ``标题：`` label dropped,
+    and a letter-spaced title (``政 府 信 息 公 开`` — PDFs often space a title's
+    characters) closed up."""
+    words = _TITLE_LABEL.sub("", _JUNK.sub("", text)).split()
     if len(words) >= 5 and sum(len(w) == 1 for w in words) >= 0.6 * len(words):
         return "".join(words)
     return " ".join(words)
@@ -149,8 +155,9 @@ def _name(text: str) -> str:
     return t
 
 
-def agency_from_text(preamble: str, s1: str) -> str:
-    """The agency named by the preamble or the first sentence of 总体情况."""
+def agency_from_text(preamble: str, s1: str, raw_preamble: str = "") -> str:
+    """The agency named by the preamble, the page's catalogue fields (``发布机构：``), the
+    first sentence of 总体情况, or last the contact line."""
     preamble, s1 = _ALIAS.sub("", preamble), _ALIAS.sub("", s1)
     for rx in _AUTHOR:
         for text in (preamble, s1[:300]):
@@ -158,12 +165,23 @@ def agency_from_text(preamble: str, s1: str) -> str:
                 name = _name(m.group(1))
                 if name and _AGENCY_END.search(name):
                     return name
+    for rx in (_PUBLISHER,):
+        m = rx.search(raw_preamble)
+        if m:
+            name = _name(m.group(1))
+            if name and _AGENCY_END.search(name):
+                return name
     for line in s1.split("\n")[:3]:
         m = _SUBJECT.match(line.strip())
         if m:
             name = _name(m.group(1))
             if name and _AGENCY_END.search(name):
                 return name
+    m = _SOURCE.search(raw_preamble)
+    if m:
+        name = _name(m.group(1))
+        if name and _AGENCY_END.search(name):
+            return name
     for text in (preamble, s1[:600].replace("\n", "")):
         m = _CONTACT_BY.search(text)
         if m:
@@ -191,7 +209,9 @@ def find_year(title: str, preamble: str, s1: str) -> int | None:
 def identity(tokens: list[Token], first: int, s1: str) -> tuple[str, int | None, str, dict[str, str]]:
     """Title, year, agency and contact details, from the lines before the first heading
     (``first``) and the start of 总体情况."""
-    preamble = "".join(t.text.strip() for t in tokens[:first] if t.text)  # lines of extracted text are wrapped
+    lines = [t.text.strip() for t in tokens[:first] if t.text]
+    preamble = "".join(lines)  # the lines of extracted text are wrapped
+    raw_preamble = "\n".join(lines)
     s1 = s1 or ""
     title = find_title(tokens, first)
     year = find_year(title, preamble, s1)
@@ -199,7 +219,7 @@ def identity(tokens: list[Token], first: int, s1: str) -> tuple[str, int | None,
     if agency and not _AGENCY_END.search(agency):
         agency = ""  # a title whose head does not end like an agency's name names none
     if not agency:
-        agency = agency_from_text(preamble, s1)
+        agency = agency_from_text(preamble, s1, raw_preamble)
     contact = {}
     for k, rx in _CONTACT.items():
         m = rx.search(preamble)
