@@ -241,3 +241,35 @@ def test_signer_and_date_travel_through_json_and_workbook_into_the_closing_block
     assert main(["export", str(book), "--to", "html", "-o", str(out)]) == 0
     html = (out / f"{STEM}.html").read_text(encoding="utf-8")
     assert '<div class="closing"><div><p>示例市示例区人民政府办公室</p><p>2026年1月20日</p></div></div>' in html
+
+
+CUT = Path(__file__).parent / "fixtures" / "import" / "handwritten_2021_cut.txt"
+
+
+def test_imported_report_with_unread_cells_is_refused_without_force(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["export", str(CUT), "--to", "html", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "拒绝导出" in err and "未能确定" in err and "t3." in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_imported_report_forced_prints_pending_cells_never_stray_text(tmp_path, capsys):
+    text = CUT.read_text(encoding="utf-8").replace("行政许可 | 12 |", "行政许可 | 12件 |")
+    src = tmp_path / "cut.txt"
+    src.write_text(text, encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["export", str(src), "--to", "html,json", "-o", str(out), "--force"]) == 0
+    assert "【待核实】" in capsys.readouterr().err
+    page = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert page.count("【待核实】") > 20  # the rows cut off, each cell
+    assert "12件" not in page  # text where a number belongs is not printed as if it were the value
+    assert "示例县农机服务中心" in page
+    values = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))["values"]
+    assert "【待核实】" not in json.dumps(values, ensure_ascii=False)  # the data stay as read
+
+
+def test_complete_imported_report_exports_without_force(tmp_path):
+    src = Path(__file__).parent / "fixtures" / "import" / "ocr" / "ocr-township-2021.txt"
+    assert main(["export", str(src), "--to", "html", "-o", str(tmp_path / "o")]) == 0
+    assert "【待核实】" not in next((tmp_path / "o").glob("*.html")).read_text(encoding="utf-8")
