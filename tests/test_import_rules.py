@@ -43,6 +43,7 @@ CASES = {
     "I006": lambda: text("2021", "lines").replace("\n规章\n", "\n  \n", 1),
     "I007": lambda: text("2021", "rows").replace("\n行政许可 | ", "\n行政许可 | 7 | ", 1),
     "I008": lambda: _subtotal_column(),
+    "I009": lambda: cut(text(), "5.属于三类内部事务信息 |"),  # cut before 五、六
 }
 
 
