@@ -455,7 +455,7 @@ _ITEM = re.compile(rf"^(?P<label>.*?)(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>
 #: Words that open a clause which is not another item: a new total, a comparison, a sum.
 _NOT_ITEM = re.compile(r"^(?:已|并|还|又|另|此外|同时)?(?:共|合计|总计|累计|另有|此外|同时|全年|比上年|较|同比)"
                        r"|共计|合计|总计|累计|增长|增加|减少|下降")
-_VERBS = re.compile(r"办结|受理|收到|答复|结转|新收|办理")
+_VERBS = re.compile(r"办结|受理|收到|结转|新收")
 #: A comparison or another year in the clause of the total: not a total to add up.
 _TOTAL_BLOCK = re.compile(r"上年(?!度?结转)|上一年|去年|同比|较|比上|增长|增加|减少|下降")
 #: A clause, not an item with no number (an item with no number is a short noun phrase).
@@ -555,7 +555,7 @@ def _total_before(sentence: str, start: int, prev: str) -> tuple[int | None, str
     if not clause and prev:  # 其中 opens the sentence: the total ends the sentence before
         clause = re.split(r"[，,；;：:]", prev.rstrip("。！？!?"))[-1]
     m = _TOTAL_END.search(clause)
-    if not m or m.group("approx"):
+    if not m or m.group("approx") or _APPROX_BEFORE.search(clause[:m.start()]):
         return None, "", clause
     value = parse_number(m.group("num"))
     if value is None or isinstance(value, Decimal):
