@@ -387,18 +387,19 @@ prose_fees = _figure_check("fees")
 # ---------------------------------------------------------------------------
 # Shares: “予以公开占 30%”, “予以公开 133 件（41.56%）”
 
-_SHARE_LEAD = (r"(?:[，,]?的?(?:占比?|比例)(?:为|达)?[^\d，。；%]{0,8}?"
+_SHARE_LEAD = (r"(?:[，,]?的?所?(?:占比?|比例)(?:为|达)?[^\d，。；%]{0,8}?"
                r"|[（(](?:占比?|比例)?(?:为|达)?[^\d，。；%）)]{0,8}?)")
 
 
 @cache
-def _share_patterns(fmt_key: str) -> tuple[tuple[str, tuple[str, ...], re.Pattern], ...]:
-    """(outcome name, its rows, pattern) for “予以公开4件，占30.8%” / “予以公开4件（30.8%）” / “予以公开占 30%”."""
-    return tuple(
-        (name, tuple(rows), re.compile(rf"(?<!不){re.escape(name)}(?:{_GAP}{{0,4}}?{NUM}件)?{_SHARE_LEAD}"
-                                       rf"(?P<num>\d+(?:\.\d+)?)%"))
-        for name, rows in outcome_groups(load_format(fmt_key).table("t3"))
-    )
+def _share_pattern(fmt_key: str) -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    """The pattern for “予以公开4件，占30.8%” / “予以公开4件（30.8%）” / “予以公开占 30%” /
+    “予以公开和部分公开的共8件，占57.1%”, and each outcome name's cells."""
+    names = _outcome_alternation(fmt_key)
+    keys = {name: tuple(f"t3.{r}.total" for r in rows) for name, rows in outcome_groups(load_format(fmt_key).table("t3"))}
+    pat = re.compile(rf"(?<!不)(?P<names>(?:{names})(?:{_CONJ}(?:{names}))*)(?:的?(?:申请)?{_GAP}{{0,4}}?{NUM}件)?"
+                     rf"{_SHARE_LEAD}(?P<num>\d+(?:\.\d+)?)%")
+    return pat, keys
 
 
 def _tolerance(stated: Decimal) -> Decimal:
@@ -413,33 +414,35 @@ def prose_shares(rule: Rule, report: Report, prev: Report | None = None) -> Iter
         for sentence in sentences(text):
             if "%" not in sentence:
                 continue
-            for name, rows, pat in _share_patterns(report.spec.key):
-                for m in pat.finditer(sentence):
-                    if _BLOCK.search(_clause_around(sentence, m.start(), m.end())):
-                        continue
-                    stated = Decimal(m.group("num"))
-                    keys = tuple(f"t3.{r}.total" for r in rows)
-                    part, note = table_value(report, keys)
-                    if part is None:
-                        continue
-                    tol = _tolerance(stated)
-                    shares = []
-                    for base in bases:
-                        whole, _ = table_value(report, base)
-                        if whole:
-                            shares.append(Decimal(part) * 100 / Decimal(whole))
-                    if not shares or any(abs(s - stated) <= tol for s in shares):
-                        continue
-                    whole = table_value(report, bases[0])[0] or table_value(report, bases[1])[0]
-                    actual = shares[0].quantize(Decimal("0.1"))
-                    msg = rule.message.format(
-                        section=_heading(report, section), quote=_quote(sentence, m.start("num")), what=name,
-                        stated=format_number(stated), actual=format_number(actual),
-                        part=format_number(part), whole=format_number(whole))
-                    if note:
-                        msg += f"（{note}）"
-                    yield _finding(rule, report, [*keys, "t3.total.total", section], msg,
-                                   expected=actual, actual=stated)
+            pat, by_name = _share_pattern(report.spec.key)
+            for m in pat.finditer(sentence):
+                if _BLOCK.search(_clause_around(sentence, m.start(), m.end())):
+                    continue
+                stated = Decimal(m.group("num"))
+                names = list(dict.fromkeys(re.findall(_outcome_alternation(report.spec.key), m.group("names"))))
+                name = "与".join(names)
+                keys = tuple(k for n in names for k in by_name[n])
+                part, note = table_value(report, keys)
+                if part is None:
+                    continue
+                tol = _tolerance(stated)
+                shares = []
+                for base in bases:
+                    whole, _ = table_value(report, base)
+                    if whole:
+                        shares.append(Decimal(part) * 100 / Decimal(whole))
+                if not shares or any(abs(s - stated) <= tol for s in shares):
+                    continue
+                whole = table_value(report, bases[0])[0] or table_value(report, bases[1])[0]
+                actual = shares[0].quantize(Decimal("0.1"))
+                msg = rule.message.format(
+                    section=_heading(report, section), quote=_quote(sentence, m.start("num")), what=name,
+                    stated=format_number(stated), actual=format_number(actual),
+                    part=format_number(part), whole=format_number(whole))
+                if note:
+                    msg += f"（{note}）"
+                yield _finding(rule, report, [*keys, "t3.total.total", section], msg,
+                               expected=actual, actual=stated)
 
 
 # ---------------------------------------------------------------------------
@@ -598,7 +601,7 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             starts.append((mc.end() - 1, mc.end(), "：", False))
         taken = -1
         for mstart, pos, word, bracket in sorted(starts):
-            if mstart < taken:
+            if mstart < taken and not bracket:  # a bracketed list may break down one item of another
                 continue
             end = len(sentence)
             if bracket:
