@@ -102,21 +102,28 @@ def _normalise(text: str) -> str:
 
 def _join_wrapped(lines: list[str]) -> list[str]:
     """Lines cut by a hard wrap (text taken from a PDF: a line ends mid-clause, even between
-    a label and its number) joined back; a blank line, a sentence end or a new point keeps
-    them apart."""
+    a label and its number, or a number stands on a line of its own) joined back, and a list
+    set out one item a line after “其中：” joined to its lead; a blank line, a sentence end
+    or a new point keeps lines apart."""
     out: list[str] = []
-    open_line = False
+    open_line = listing = False
     for line in lines:
         if not line:
-            open_line = False
+            open_line = listing = False
             continue
-        if open_line and out and not _POINT.match(line):
+        cont = re.match(rf"^(?:{UNITS}|[，,。；;、%）)])", line)  # 5928 / 条，其中…
+        if out and ((open_line and not _POINT.match(line)) or cont or (listing and _POINT.match(line))):
             out[-1] += line
         else:
             out.append(line)
+            listing = False
         last = out[-1]
         heading = bool(_POINT.match(last)) and len(last) <= 25 and not re.search(r"[，,。；;]", last)
         open_line = last[-1] not in _END and len(last) >= _WRAP_MIN and not heading
+        if re.search(r"(?:其中|包括|具体为|如下)[：:]$", last):
+            listing = True
+        elif last[-1] in "。！？!?":
+            listing = False
     return out
 
 
@@ -449,7 +456,7 @@ def prose_shares(rule: Rule, report: Report, prev: Report | None = None) -> Iter
 # A stated total followed by its parts
 
 UNITS = "人次|条|件|项|个|篇|次|份|期|场|则|批|家|宗|起|例|部"
-_MARKER = re.compile(r"(?P<open>[（(])?(?P<word>其中|具体包括|主要包括|主要有|包括|包含|具体为|具体是|分类如下|如下)[，,：:]?")
+_MARKER = re.compile(r"(?P<open>[（(])?(?P<word>其中|具体包括|主要包括|主要有|包括|包含|具体为|具体是|分类如下|如下|含)[，,：:]?")
 _AFTER_TOTAL_COLON = re.compile(rf"(?P<num>{NUM})(?P<unit>{UNITS})[：:]")
 _TOTAL_END = re.compile(rf"(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?:[（(][^（）()]*[)）])?[，,：:]?$")
 _ITEM = re.compile(rf"^(?P<label>.*?)(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})"
@@ -596,6 +603,8 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
         prev = sents[i - 1] if i > 0 else ""
         starts: list[tuple[int, int, str, bool]] = []  # (marker start, items start, word, in brackets)
         for mk in _MARKER.finditer(sentence):
+            if mk.group("word") == "含" and not mk.group("open"):
+                continue  # 含 introduces parts only in brackets: （含新制定5件，修改4件）
             starts.append((mk.start(), mk.end(), mk.group("word"), bool(mk.group("open"))))
         for mc in _AFTER_TOTAL_COLON.finditer(sentence):  # 共发布信息418条：通知公告390条、…
             starts.append((mc.end() - 1, mc.end(), "：", False))
