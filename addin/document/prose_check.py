@@ -92,12 +92,22 @@ _END = "。！？!?；;：:"
 _WRAP_MIN = 12
 
 
+#: Units that counts in reports are written in.
+UNITS = "人次|条|件|项|个|篇|次|份|期|场|则|批|家|宗|起|例|部"
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_CONTINUES = re.compile(rf"^(?:{UNITS}|[，,。；;、%）)])")
+_CLAUSE_PUNCT = re.compile(r"[，,。；;]")
+_LIST_LEAD = re.compile(r"(?:其中|包括|具体为|如下)[：:]$")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+
+
 def _normalise(text: str) -> str:
     """Full-width digits and ％ made ASCII (Chinese punctuation kept, for quoting), no
     thousands separators, no spaces."""
     text = unicodedata.normalize("NFC", clean_text(text)).translate(_WIDE)
-    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 1,234 (a full-width ， separates clauses)
-    return re.sub(r"[ \t\u3000\xa0]+", "", text)
+    text = _THOUSANDS.sub("", text)  # 1,234 (a full-width ， separates clauses)
+    return _SPACES.sub("", text)
 
 
 def _join_wrapped(lines: list[str]) -> list[str]:
@@ -111,16 +121,16 @@ def _join_wrapped(lines: list[str]) -> list[str]:
         if not line:
             open_line = listing = False
             continue
-        cont = re.match(rf"^(?:{UNITS}|[，,。；;、%）)])", line)  # 5928 / 条，其中…
+        cont = _CONTINUES.match(line)  # 5928 / 条，其中…
         if out and ((open_line and not _POINT.match(line)) or cont or (listing and _POINT.match(line))):
             out[-1] += line
         else:
             out.append(line)
             listing = False
         last = out[-1]
-        heading = bool(_POINT.match(last)) and len(last) <= 25 and not re.search(r"[，,。；;]", last)
+        heading = bool(_POINT.match(last)) and len(last) <= 25 and not _CLAUSE_PUNCT.search(last)
         open_line = last[-1] not in _END and len(last) >= _WRAP_MIN and not heading
-        if re.search(r"(?:其中|包括|具体为|如下)[：:]$", last):
+        if _LIST_LEAD.search(last):
             listing = True
         elif last[-1] in "。！？!?":
             listing = False
@@ -136,7 +146,7 @@ def sentences(text: str) -> list[str]:
 def _sentences(text: str) -> tuple[str, ...]:
     out = []
     for line in _join_wrapped(_normalise(text).split("\n")):
-        out.extend(s for s in re.split(r"(?<=[。！？!?])", line) if s.strip())
+        out.extend(s for s in _SENTENCE_END.split(line) if s.strip())
     return tuple(out)
 
 
@@ -263,6 +273,10 @@ def _outcome_alternation(fmt_key: str) -> str:
     return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
 
 
+#: A count or an amount: what every table figure ends in.
+_COUNT = re.compile(rf"{NUM}(?:余|多)?(?:件|万元|元)")
+
+
 def _num(unit: str = "件") -> str:
     return rf"(?P<num>{NUM})(?P<approx>余|多)?{unit}"
 
@@ -348,18 +362,26 @@ def _finding(rule: Rule, report: Report, cells: list[str], message: str, **kw) -
 
 def stated_figures(report: Report, family: str | None = None) -> Iterator[tuple[Figure, Stated]]:
     """Every table figure the prose states (one per place), in reading order."""
-    figs = [f for f in figures(report) if family is None or f.family == family]
-    seen = set()
     for section, text in _sections(report):
-        for sentence in sentences(text):
-            if not re.search(r"\d|[一二两三四五六七八九十]件", sentence):
-                continue
-            for fig in figs:
-                for st in fig.find(section, sentence):
-                    if (section, sentence, st.start) in seen or st.approx or not st.keys:
-                        continue
-                    seen.add((section, sentence, st.start))
-                    yield fig, st
+        for fig, st in _stated(report.spec.key, section, text):
+            if family is None or fig.family == family:
+                yield fig, st
+
+
+@lru_cache(maxsize=64)  # the four figure checks of one validation read the same sections
+def _stated(fmt_key: str, section: str, text: str) -> tuple[tuple[Figure, Stated], ...]:
+    out = []
+    seen = set()
+    for sentence in _sentences(text):
+        if not _COUNT.search(sentence):
+            continue
+        for fig in _figures(fmt_key):
+            for st in fig.find(section, sentence):
+                if (sentence, st.start) in seen or st.approx or not st.keys:
+                    continue
+                seen.add((sentence, st.start))
+                out.append((fig, st))
+    return tuple(out)
 
 
 def _figure_check(family: str):
@@ -455,7 +477,6 @@ def prose_shares(rule: Rule, report: Report, prev: Report | None = None) -> Iter
 # ---------------------------------------------------------------------------
 # A stated total followed by its parts
 
-UNITS = "人次|条|件|项|个|篇|次|份|期|场|则|批|家|宗|起|例|部"
 _MARKER = re.compile(r"(?P<open>[（(])?(?P<word>其中|具体包括|主要包括|主要有|包括|包含|具体为|具体是|分类如下|如下|含)[，,：:]?")
 _AFTER_TOTAL_COLON = re.compile(rf"(?P<num>{NUM})(?P<unit>{UNITS})[：:]")
 _TOTAL_END = re.compile(rf"(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?:[（(][^（）()]*[)）])?[，,：:]?$")
@@ -598,7 +619,7 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
     out: list[PartsList] = []
     sents = _sentences(text)
     for i, sentence in enumerate(sents):
-        if not re.search(r"\d|[一二两三四五六七八九十]", sentence):
+        if not (_MARKER.search(sentence) or _AFTER_TOTAL_COLON.search(sentence)):
             continue
         prev = sents[i - 1] if i > 0 else ""
         starts: list[tuple[int, int, str, bool]] = []  # (marker start, items start, word, in brackets)
@@ -696,8 +717,8 @@ def prose_share_lists(rule: Rule, report: Report, prev: Report | None = None) ->
 # ---------------------------------------------------------------------------
 # One figure, two values
 
-_STATEMENT = re.compile(rf"(?P<label>[^\d，,、；;：:。！？!?（）()%]{{2,16}}?)(?P<num>{NUM})(?P<approx>余|多)?"
-                        rf"(?P<unit>{UNITS})(?=$|[，,、；;。！？!?（(])")
+_STATEMENT = re.compile(rf"(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?=$|[，,、；;。！？!?（(])")
+_LABEL_BEFORE = re.compile(r"[^\d，,、；;：:。！？!?（）()%]{2,16}$")
 _FILLER = re.compile(r"^(?:其中|共计|共|合计|总计|全年度?|本年度?|今年|年内|此外|另外|同时|并|还|已|又|均|在|通过|"
                      r"\d{4}年度?|截至\d{1,2}月\d{1,2}日|累计)+")
 _GENERIC = re.compile(r"^(?:各类|各项|相关|政府|政务|其他|有关|主动|公开|发布|信息|数据|内容|文件|稿件|条目|工作|动态)*$")
@@ -706,18 +727,20 @@ _SCOPE_WORDS = re.compile(r"网站|微信|微博|公众号|新媒体|客户端|�
 _TWO_VALUE_BLOCK = re.compile(r"上年|上一年|去年|同比|较|比上|累计|截至|历史|增长|增加|减少|下降|其中|分别|每|平均|约|近|超过")
 
 
-def _statements(text: str) -> list[tuple[str, str, str, int, str, int]]:
+@lru_cache(maxsize=64)
+def _statements(text: str) -> tuple[tuple[str, str, str, int, str, int], ...]:
     """(label, unit, sentence, value, scope, offset) for every “label N unit” that is a
     clause of its own."""
     out = []
     for sentence in _sentences(text):
         for m in _STATEMENT.finditer(sentence):
-            if m.group("approx") or _APPROX_BEFORE.search(sentence[:m.start("num")]):
+            lm = _LABEL_BEFORE.search(sentence, max(0, m.start() - 16), m.start())
+            if lm is None or m.group("approx") or _APPROX_BEFORE.search(sentence[:m.start("num")]):
                 continue
             clause = _clause_around(sentence, m.start("num"), m.end())
             if _TWO_VALUE_BLOCK.search(clause) or _MARKER.search(clause):
                 continue
-            label = _FILLER.sub("", m.group("label"))
+            label = _FILLER.sub("", lm.group(0))
             if len(label) < 4 or _GENERIC.match(label):
                 continue
             value = parse_number(m.group("num"))
@@ -725,7 +748,7 @@ def _statements(text: str) -> list[tuple[str, str, str, int, str, int]]:
                 continue
             scope = "".join(sorted(set(_SCOPE_WORDS.findall(sentence))))
             out.append((label, m.group("unit"), sentence, value, scope, m.start("num")))
-    return out
+    return tuple(out)
 
 
 def prose_two_values(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
