@@ -37,6 +37,8 @@ _CN_PREFIX = rf"(?P<cn>[{_CN}])\s*[、.．,，]\s*"
 _OWN_PREFIX = rf"(?:[（(][{_CN}][)）]|[1-6]\s*[、.．](?!\d)|第[{_CN}]部分[、.．,，:：]?)\s*"
 _YEAR = r"(?:20\d{2}\s*年度?\s*(?:的)?)?"
 _TITLE_END = r"\s*[:：。]?"
+#: Text after a title that is the section's own text run on, not the rest of a long title.
+_RUN_ON = re.compile(r"[，,。；;！？!?]|\d{4}|.{12}")
 #: Longest line taken as a bare title with no number (``总体情况``).
 _BARE_SLACK = 4
 #: Longest heading line the number alone is trusted for (``一、本年度工作开展情况``).
@@ -99,16 +101,17 @@ def _split(tokens: list[Token]) -> tuple[list[Token], list[tuple[int, str, str]]
         if not text or tok.empty or tok.brk:
             out.append(tok)
             continue
+        m, style = start_cn.match(text), "cn"
         key = section_heading(text)
-        if key:
-            key = _bare(re.sub(rf"^\s*[{_CN}]\s*[、.．,，]", "", text)) or key  # 五、其他需要报告的事项 → s6
+        if key and (m is None or not _RUN_ON.search(text[m.end():])):
+            # the whole line is a heading (一、2019年政府信息公开工作的总体情况); a title decides
+            # over the number (a merged report's 五、其他需要报告的事项 is 六)
+            key = (_key(m) if m else None) or _bare(re.sub(rf"^\s*[{_CN}]\s*[、.．,，]", "", text)) or key
             cands.append((len(out), key, "cn"))
             out.append(tok)
             continue
         pieces: list[tuple[str, str | None, str]] = []  # (text, key, style)
         pos = 0
-        m = start_cn.match(text) or None
-        style = "cn"
         if m is None:
             m, style = start_own.match(text), "own"
         if m is not None:
@@ -150,13 +153,19 @@ def _in_order(cands: list[tuple[int, str, str]]) -> list[tuple[int, str]]:
 
 
 def _skip_contents(cands: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
-    """Drop a table of contents: three or more headings one right after another."""
-    order = _in_order(cands)
-    if len(order) >= 3 and order[-1][0] - order[0][0] < 2 * len(order):
-        after = [c for c in cands if c[0] > order[-1][0]]
-        if len(_in_order(after)) >= 2:
-            return after
-    return cands
+    """Drop a table of contents: three or more headings on consecutive lines, in order, at
+    least two of which come again after them."""
+    drop: set[int] = set()
+    run: list[tuple[int, str, str]] = []
+    for c in [*cands, (-10, "s1", "")]:
+        if run and c[0] - run[-1][0] <= 1 and ORDER[c[1]] > ORDER[run[-1][1]]:
+            run.append(c)
+            continue
+        again = {x[1] for x in cands if x[0] > run[-1][0]} & {x[1] for x in run} if run else set()
+        if len(run) >= 3 and len(again) >= 2:
+            drop.update(x[0] for x in run)
+        run = [c]
+    return [c for c in cands if c[0] not in drop]
 
 
 def _fill_numbered(headings: list[tuple[int, str]], numbered: list[tuple[int, str, str]]) -> list[tuple[int, str]]:
