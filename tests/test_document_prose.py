@@ -210,3 +210,17 @@ def test_enormous_prose_is_checked_in_reasonable_time():
     t = time.perf_counter()
     assert prose(text) == []
     assert time.perf_counter() - t < 20
+
+
+@pytest.mark.parametrize("text", [
+    "一" * 200_000,  # a run of numerals: scans start only where a number starts
+    "1" * 200_000,
+    ("其中" + "通知公告1条、" * 50) * 500,  # many lists in one sentence: each read in a window
+    "全年发布信息9条，其中" + "通知公告1条，" * 30_000,  # one endless list
+    "政策解读12篇，" * 30_000,  # the same statement again and again
+    "（" * 100_000 + "其中" + "）" * 100_000,
+], ids=["numerals", "digits", "many-lists", "endless-list", "repeated", "brackets"])
+def test_pathological_prose_is_read_in_linear_time(text):
+    """Shapes that made the scans quadratic once; finishing at all is the test (no timing)."""
+    findings = prose(text)
+    assert all(f.rule.startswith("P") for f in findings)

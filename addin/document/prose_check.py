@@ -51,6 +51,8 @@ from .narrative import cell_sum, clean_text, outcome_groups
 from .numerals import NUMBER as NUM
 from .numerals import parse_number
 
+#: How far around a figure its clause, a list's total or a list's items are looked for.
+_WINDOW = 400
 #: Longest quote in a message; longer sentences are shortened around the figure.
 QUOTE_CHARS = 90
 #: Prose sections that are read.
@@ -62,6 +64,11 @@ _OTHER_MATTERS = re.compile(r"建议|提案|议案|咨询|留言|来信|信件|�
 _OUTCOME_WORDS = re.compile(r"维持|纠正|其他|尚未|审结|结果|直接|复议后|机关")
 _GAP = r"[^\d，,。；;！？!?：:、（）()零〇一二两三四五六七八九十百千万%]"
 _APPROX_BEFORE = re.compile(r"(约|近|将近|接近|超过|逾)$")
+
+
+def _approx_before(sentence: str, pos: int) -> bool:
+    """约 / 近 / 超过 … just before the number at ``pos``."""
+    return bool(_APPROX_BEFORE.search(sentence, max(0, pos - 2), pos))
 #: 同意公开答复 / 部分公开答复 / 不予公开答复: an outcome, not the 办结 total.
 _OUTCOME_BEFORE_ANSWER = re.compile(r"(?:同意|予以|部分|不予|依法)公开$|(?:顺延|延期|推迟|延长)(?:至|到)?下一?年度?$")
 #: A document count, not an application outcome (不予公开的文件 40 件).
@@ -151,9 +158,12 @@ def _sentences(text: str) -> tuple[str, ...]:
 
 
 def _clause_around(sentence: str, start: int, end: int) -> str:
-    left = max(sentence.rfind(c, 0, start) for c in "，,；;") + 1
-    rights = [i for i in (sentence.find(c, end) for c in "，,；;。") if i >= 0]
-    return sentence[left:min(rights) if rights else len(sentence)]
+    """The clause (between ，；) holding ``sentence[start:end]``, at most a window around it."""
+    lo, hi = max(0, start - _WINDOW), min(len(sentence), end + _WINDOW)
+    left = max(sentence.rfind(c, lo, start) for c in "，,；;") + 1
+    left = max(left, lo)
+    rights = [i for i in (sentence.find(c, end, hi) for c in "，,；;。") if i >= 0]
+    return sentence[left:min(rights) if rights else hi]
 
 
 def _quote(sentence: str, start: int) -> str:
@@ -240,7 +250,7 @@ class Figure:
                 continue
             if self.gap_exclude and re.search(self.gap_exclude, gap):
                 continue
-            before = sentence[:m.start()]
+            before = sentence[max(0, m.start() - 40):m.start()]
             if self.kind == "answered" and _OUTCOME_BEFORE_ANSWER.search(before):
                 continue  # 同意公开答复 14 件 is an outcome; 顺延至下一年度答复 is carried forward
             if self.kind == "outcome":
@@ -258,7 +268,7 @@ class Figure:
                 scale = self.unit_scale[m.group("unit")]
                 value = Decimal(value) * scale
                 tolerance = Decimal(1).scaleb(Decimal(m.group("num")).as_tuple().exponent) * scale / 2
-            approx = bool(m.groupdict().get("approx")) or bool(_APPROX_BEFORE.search(sentence[:m.start("num")]))
+            approx = bool(m.groupdict().get("approx")) or bool(_approx_before(sentence, m.start("num")))
             keys, what = self.keys, self.what
             if self.kind == "combined":
                 names = re.findall("|".join(map(re.escape, sorted(self.names, key=len, reverse=True))), m.group("names"))
@@ -273,8 +283,10 @@ def _outcome_alternation(fmt_key: str) -> str:
     return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
 
 
+#: Where a number starts (not inside a run of digits or numerals): keeps the scans linear.
+_AT_NUMBER = r"(?<![\d.零〇一二两三四五六七八九十百千万])"
 #: A count or an amount: what every table figure ends in.
-_COUNT = re.compile(rf"{NUM}(?:余|多)?(?:件|万元|元)")
+_COUNT = re.compile(rf"{_AT_NUMBER}{NUM}(?:余|多)?(?:件|万元|元)")
 
 
 def _num(unit: str = "件") -> str:
@@ -478,8 +490,9 @@ def prose_shares(rule: Rule, report: Report, prev: Report | None = None) -> Iter
 # A stated total followed by its parts
 
 _MARKER = re.compile(r"(?P<open>[（(])?(?P<word>其中|具体包括|主要包括|主要有|包括|包含|具体为|具体是|分类如下|如下|含)[，,：:]?")
-_AFTER_TOTAL_COLON = re.compile(rf"(?P<num>{NUM})(?P<unit>{UNITS})[：:]")
-_TOTAL_END = re.compile(rf"(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?:[（(][^（）()]*[)）])?[，,：:]?$")
+_AFTER_TOTAL_COLON = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<unit>{UNITS})[：:]")
+_NUMBER_ITEM = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})")
+_TOTAL_END = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?:[（(][^（）()]*[)）])?[，,：:]?$")
 _ITEM = re.compile(rf"^(?P<label>.*?)(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})"
                    rf"(?:[（(](?:占比?|比例)?(?:为)?(?P<pct>\d+(?:\.\d+)?)%[)）]|[（(][^（）()]*[)）])?"
                    r"(?P<etc>等(?:[^，,、；;。]{0,8})?)?$")
@@ -492,8 +505,12 @@ _TOTAL_BLOCK = re.compile(r"上年(?!度?结转)|上一年|去年|同比|较|比
 #: A clause, not an item with no number (an item with no number is a short noun phrase).
 _CLAUSE_WORDS = re.compile(r"提升|提高|加强|确保|推进|进一步|做到|实现|有效|保障|方便|满足|及时|切实|不断|得到|均|已|了|为|是|无|未")
 _LEVEL_OF = {"、": 1, "，": 2, ",": 2, "；": 3, ";": 3}
-_ENDS = {1: "，,；;。！？!?", 2: "；;。！？!?", 3: "。！？!?"}
+_ENDS = {1: re.compile("[，,；;。！？!?]"), 2: re.compile("[；;。！？!?]"), 3: re.compile("[。！？!?]")}
 _SEPS = {1: "、", 2: "，,", 3: "；;"}
+
+
+#: Longest clause read for a total or an item.
+_CLAUSE_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -520,7 +537,7 @@ class PartsList:
 
 
 def _first_number_item(region: str) -> re.Match | None:
-    for m in re.finditer(rf"(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})", region):
+    for m in _NUMBER_ITEM.finditer(region, 0, 60):
         if re.search(r"[，,；;。]", region[:m.start()]):
             return None
         return m
@@ -529,7 +546,7 @@ def _first_number_item(region: str) -> re.Match | None:
 
 def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, str, int]:
     """The items from ``pos``: (items, approximate, why partial, end offset)."""
-    region = sentence[pos:end]
+    region = sentence[pos:min(end, pos + _WINDOW)]
     first = _first_number_item(region)
     if first is None or first.start() > 25:
         return [], False, "", pos
@@ -544,11 +561,8 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     level = _LEVEL_OF.get(region[after:after + 1], 0)
     if level == 0:
         return [], False, "", pos
-    stop = len(region)
-    for i in range(after, len(region)):
-        if region[i] in _ENDS[level]:
-            stop = i
-            break
+    me = _ENDS[level].search(region, after)
+    stop = me.start() if me else len(region)
     body = region[:stop]
     segments = re.split(f"[{_SEPS[level]}]", body)
     items: list[Item] = []
@@ -556,7 +570,7 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     first_has_verb = bool(_VERBS.search(segments[0]))
     used = 0
     for n, seg in enumerate(segments):
-        m = _ITEM.match(seg)
+        m = _ITEM.match(seg) if len(seg) <= _CLAUSE_CHARS else None
         if n > 0 and (_NOT_ITEM.search(seg) or (not first_has_verb and _VERBS.search(seg))):
             break
         if m is None:
@@ -581,12 +595,12 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
 
 def _total_before(sentence: str, start: int, prev: str) -> tuple[int | None, str, str]:
     """The total a list starting at ``start`` breaks down: (value, unit, its clause)."""
-    head = sentence[:start]
+    head = sentence[max(0, start - _WINDOW):start]
     clause = re.split(r"[，,；;：:]", head.rstrip("，,：: "))[-1] if head.strip("，,：: ") else ""
     if not clause and prev:  # 其中 opens the sentence: the total ends the sentence before
         clause = re.split(r"[，,；;：:]", prev.rstrip("。！？!?"))[-1]
-    m = _TOTAL_END.search(clause)
-    if not m or m.group("approx") or _APPROX_BEFORE.search(clause[:m.start()]):
+    m = _TOTAL_END.search(clause[-_CLAUSE_CHARS:])
+    if not m or m.group("approx") or _approx_before(clause[-_CLAUSE_CHARS:], m.start()):
         return None, "", clause
     value = parse_number(m.group("num"))
     if value is None or isinstance(value, Decimal):
@@ -644,7 +658,7 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             if word == "：":
                 total, unit, clause = _total_before(sentence, mstart + 1, "")
             if total is None:
-                total, unit = _subject_total(sentence[:mstart], prev)
+                total, unit = _subject_total(sentence[:mstart] if mstart <= _CLAUSE_CHARS else "", prev)
                 clause = ""
             if total is None or _TOTAL_BLOCK.search(clause):
                 continue
@@ -717,7 +731,7 @@ def prose_share_lists(rule: Rule, report: Report, prev: Report | None = None) ->
 # ---------------------------------------------------------------------------
 # One figure, two values
 
-_STATEMENT = re.compile(rf"(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?=$|[，,、；;。！？!?（(])")
+_STATEMENT = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?=$|[，,、；;。！？!?（(])")
 _LABEL_BEFORE = re.compile(r"[^\d，,、；;：:。！？!?（）()%]{2,16}$")
 _FILLER = re.compile(r"^(?:其中|共计|共|合计|总计|全年度?|本年度?|今年|年内|此外|另外|同时|并|还|已|又|均|在|通过|"
                      r"\d{4}年度?|截至\d{1,2}月\d{1,2}日|累计)+")
@@ -733,9 +747,10 @@ def _statements(text: str) -> tuple[tuple[str, str, str, int, str, int], ...]:
     clause of its own."""
     out = []
     for sentence in _sentences(text):
+        scope = None
         for m in _STATEMENT.finditer(sentence):
             lm = _LABEL_BEFORE.search(sentence, max(0, m.start() - 16), m.start())
-            if lm is None or m.group("approx") or _APPROX_BEFORE.search(sentence[:m.start("num")]):
+            if lm is None or m.group("approx") or _approx_before(sentence, m.start("num")):
                 continue
             clause = _clause_around(sentence, m.start("num"), m.end())
             if _TWO_VALUE_BLOCK.search(clause) or _MARKER.search(clause):
@@ -746,7 +761,8 @@ def _statements(text: str) -> tuple[tuple[str, str, str, int, str, int], ...]:
             value = parse_number(m.group("num"))
             if not isinstance(value, int):
                 continue
-            scope = "".join(sorted(set(_SCOPE_WORDS.findall(sentence))))
+            if scope is None:  # the channels and units the sentence names
+                scope = "".join(sorted(set(_SCOPE_WORDS.findall(sentence))))
             out.append((label, m.group("unit"), sentence, value, scope, m.start("num")))
     return tuple(out)
 
