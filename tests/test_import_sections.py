@@ -137,3 +137,13 @@ def test_all_six_found_says_nothing():
 def test_titles_come_from_the_format_data():
     t = titles()
     assert "存在的主要问题及整改措施" in t["s5"] and "其他需要报告的事项" in t["s6"] and "总体情况" in t["s1"]
+
+
+@pytest.mark.parametrize("text", [
+    TITLE + "一、总体情况正文。" * 20_000,  # a heading again and again on one line
+    TITLE + "一、总体情况\n" + "全年公开信息12条。二、主动公开政府信息情况" * 10_000,
+    TITLE + "一、总体情况 " + "二、" * 100_000,
+], ids=["repeated-heading", "repeated-stuck-heading", "numbers-only"])
+def test_pathological_headings_are_read_in_linear_time(text):
+    """Shapes that made the heading search quadratic once; finishing at all is the test."""
+    assert "s1" in imported(text).sections

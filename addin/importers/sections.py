@@ -156,12 +156,13 @@ def _skip_contents(cands: list[tuple[int, str, str]]) -> list[tuple[int, str, st
     """Drop a table of contents: three or more headings on consecutive lines, in order, at
     least two of which come again after them."""
     drop: set[int] = set()
+    last = {key: i for i, key, _ in cands}  # where each key is last found
     run: list[tuple[int, str, str]] = []
     for c in [*cands, (-10, "s1", "")]:
         if run and c[0] - run[-1][0] <= 1 and ORDER[c[1]] > ORDER[run[-1][1]]:
             run.append(c)
             continue
-        again = {x[1] for x in cands if x[0] > run[-1][0]} & {x[1] for x in run} if run else set()
+        again = {x[1] for x in run if last[x[1]] > run[-1][0]}
         if len(run) >= 3 and len(again) >= 2:
             drop.update(x[0] for x in run)
         run = [c]
