@@ -534,6 +534,11 @@ class PartsList:
     items: tuple[Item, ...] = ()
     same_unit_sum: int = 0
     start: int = 0  # offset of the list in the sentence
+    lead: str = ""  # the clause with the total, when it is in the sentence before
+
+    def quote(self) -> str:
+        """The sentence to quote: the list, after the total's clause when that stood before it."""
+        return _quote(self.lead + self.sentence, 0 if self.lead else self.start)
 
 
 def _first_number_item(region: str) -> re.Match | None:
@@ -608,19 +613,21 @@ def _total_before(sentence: str, start: int, prev: str) -> tuple[int | None, str
     return value, m.group("unit"), clause
 
 
-def _subject_total(head: str, prev: str) -> tuple[int | None, str]:
+def _subject_total(head: str, prev: str) -> tuple[int | None, str, str]:
     """“新增主动公开政府信息中包括：” — the same subject with its number in the sentence before."""
     if not head or re.search(r"\d|[，,；;]", head) or not prev:
-        return None, ""
+        return None, "", ""
     subject = re.sub(r"(中|之中|里|当中)$", "", head.strip("：: "))
     if len(subject) < 2:
-        return None, ""
+        return None, "", ""
     pm = re.search(rf"{re.escape(subject)}(?:共计?|合计|总计|达到?|为)?(?P<num>{NUM})(?P<approx>余|多)?"
                    rf"(?P<unit>{UNITS})", prev)
     if not pm or pm.group("approx"):
-        return None, ""
+        return None, "", ""
     value = parse_number(pm.group("num"))
-    return (value, pm.group("unit")) if isinstance(value, int) else (None, "")
+    if not isinstance(value, int):
+        return None, "", ""
+    return value, pm.group("unit"), _clause_around(prev, pm.start(), pm.end()) + "……"
 
 
 def parts_lists(text: str) -> list[PartsList]:
@@ -657,8 +664,10 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             total, unit, clause = _total_before(sentence, mstart, prev)
             if word == "：":
                 total, unit, clause = _total_before(sentence, mstart + 1, "")
+            # the total stated in the sentence before is quoted with the list
+            total_lead = clause + "。" if total is not None and not sentence[:mstart].strip("，,：: ") else ""
             if total is None:
-                total, unit = _subject_total(sentence[:mstart] if mstart <= _CLAUSE_CHARS else "", prev)
+                total, unit, total_lead = _subject_total(sentence[:mstart] if mstart <= _CLAUSE_CHARS else "", prev)
                 clause = ""
             if total is None or _TOTAL_BLOCK.search(clause):
                 continue
@@ -673,7 +682,7 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             if len(units) > 1:
                 why = why or "分项单位不一"
             out.append(PartsList(sentence, total, unit, [it.value for it in items], bool(why), why,
-                                 tuple(items), same, mstart))
+                                 tuple(items), same, mstart, total_lead))
     return tuple(out)
 
 
@@ -696,7 +705,7 @@ def prose_parts(rule: Rule, report: Report, prev: Report | None = None) -> Itera
             else:
                 advice = "分项之和超过总数"
             msg = rule.message.format(
-                section=_heading(report, section), quote=_quote(pl.sentence, pl.start), stated=format_number(pl.total),
+                section=_heading(report, section), quote=pl.quote(), stated=format_number(pl.total),
                 unit=pl.unit, parts="+".join(format_number(p) for p in parts), actual=format_number(shown),
                 diff=format_number(abs(shown - pl.total)), advice=advice)
             yield _finding(rule, report, [section], msg, expected=pl.total, actual=shown)
@@ -723,8 +732,7 @@ def prose_share_lists(rule: Rule, report: Report, prev: Report | None = None) ->
                 wrong.append(f"各项占比之和为 {format_number(total_share)}%，不等于 100%")
             if not wrong:
                 continue
-            msg = rule.message.format(section=_heading(report, section), quote=_quote(pl.sentence, pl.start),
-                                      problems="；".join(wrong))
+            msg = rule.message.format(section=_heading(report, section), quote=pl.quote(), problems="；".join(wrong))
             yield _finding(rule, report, [section], msg, expected=100, actual=total_share)
 
 
