@@ -333,7 +333,7 @@ def _sections_found(headings: list[tuple[int, str]], untitled_s1: bool) -> Findi
         msg += f"；没有找到第{'、'.join(n for _, n in missing)}部分的标题，这些部分的文字未导入，也未核对"
     if untitled_s1:
         msg += "；没有“一、”标题，标题后、第一个标题前的文字按第一部分（总体情况）读取"
-    return _finding("I009", msg, where=[k for k, _ in missing])
+    return _finding("I009", msg, where=["正文"])
 
 
 def _title(tokens: list[Token], stop: int) -> tuple[str, str]:
