@@ -71,6 +71,8 @@ def _approx_before(sentence: str, pos: int) -> bool:
     return bool(_APPROX_BEFORE.search(sentence, max(0, pos - 2), pos))
 #: 同意公开答复 / 部分公开答复 / 不予公开答复: an outcome, not the 办结 total.
 _OUTCOME_BEFORE_ANSWER = re.compile(r"(?:同意|予以|部分|不予|依法)公开$|(?:顺延|延期|推迟|延长)(?:至|到)?下一?年度?$")
+#: How answers word an outcome of 表三 (the row names are the format's).
+_OUTCOME_WORDING = {"同意公开": "予以公开"}
 #: A document count, not an application outcome (不予公开的文件 40 件).
 _DOCUMENT_WORDS = re.compile(r"文件|信息")
 _CONJ = r"(?:及|和|与|、|以及|或)"
@@ -310,7 +312,7 @@ def _figures(fmt_key: str) -> tuple[Figure, ...]:
         Figure("applications", "上年结转申请", ("t3.carried.total",),
                re.compile(rf"上年度?结转{gap(12)}{_num()}"), gap_exclude="下一?年|办结|答复"),
         Figure("applications", "办结（办理结果总计）", ("t3.total.total",),
-               re.compile(rf"(?:办结|答复|办理完结|办理完毕){gap(10)}{_num()}"), gap_exclude="结转|新收|收到|公开",
+               re.compile(rf"(?:办结|答复|办理完结|办理完毕){gap(10)}{_num()}"), gap_exclude="结转|新收|收到|(?:同意|予以|部分|不予)公开",
                context="申请", kind="answered"),
         Figure("applications", "结转下年度继续办理", ("t3.forward.total",),
                re.compile(rf"(?:结转|转入|顺延|延期|推迟|延长)(?:至|到)?下一?年度?{gap(10)}{_num()}")),
@@ -322,6 +324,13 @@ def _figures(fmt_key: str) -> tuple[Figure, ...]:
     for name, rows in groups:
         out.append(Figure("applications", name, tuple(f"t3.{r}.total" for r in rows),
                           re.compile(rf"(?<!不){re.escape(name)}{gap(4)}{_num()}"), kind="outcome", fmt=fmt_key))
+    # the same outcomes as answers word them: 同意公开 5 件 is 予以公开
+    for word, name in _OUTCOME_WORDING.items():
+        rows = dict(groups).get(name)
+        if rows:
+            out.append(Figure("applications", name, tuple(f"t3.{r}.total" for r in rows),
+                              re.compile(rf"(?<!不)(?<!部分){re.escape(word)}(?:答复)?{gap(4)}{_num()}"),
+                              kind="outcome", fmt=fmt_key))
     # 予以公开及部分公开 61 件: two outcomes counted together
     combined = {name: tuple(f"t3.{r}.total" for r in rows) for name, rows in groups}
     out.append(Figure("applications", "", (), re.compile(
