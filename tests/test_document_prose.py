@@ -224,3 +224,29 @@ def test_pathological_prose_is_read_in_linear_time(text):
     """Shapes that made the scans quadratic once; finishing at all is the test (no timing)."""
     findings = prose(text)
     assert all(f.rule.startswith("P") for f in findings)
+
+
+def test_blank_total_is_compared_with_its_row_and_the_message_says_so():
+    r = with_prose("本年新收政府信息公开申请15件。")
+    r.cells["t3.new.total"] = type(r.cells["t3.new.total"])("", "empty")
+    [f] = [f for f in validate(r) if f.rule == "P001"]
+    assert f.expected == 13 and "为空，按该行各栏之和 13 计" in f.message
+
+
+def test_parts_messages_say_what_to_do():
+    [short] = prose("全年发布信息418条，其中通知公告380条，人事信息6条，财政信息12条，其他信息10条。")
+    assert "相差 10 条" in short.message and "请在最后一项后加“等”" in short.message
+    [over] = prose("全年新增主动公开政府信息30条，其中机构职能24条、政策文件83条等。")
+    assert "以“等”结尾" in over.message and "超过总数" in over.message
+    [before] = prose("全年共发布各类信息418条。其中通知公告380条，人事信息6条，财政信息12条，其他信息10条。")
+    assert "全年共发布各类信息418条。其中通知公告380条" in before.message  # the total's sentence is quoted too
+
+
+def test_list_closes_at_its_separator_level():
+    """105 vs 97 + 8: the list ends at ；, before 共办结 96 件，结转 9 件."""
+    [pl] = parts_lists("共受理申请105件，其中自然人97件，法人8件；共办结96件，结转9件。")
+    assert (pl.total, pl.parts) == (105, [97, 8])
+    [pl] = parts_lists("共受理申请105件，其中自然人97件，法人8件，共办结96件，结转9件。")
+    assert (pl.total, pl.parts) == (105, [97, 8])
+    [pl] = parts_lists("全年发布信息370条，包括政策文件24条、工作动态83条，同时在微信公众号推送信息166条。")
+    assert pl.parts == [24, 83]
