@@ -116,7 +116,9 @@ def test_title_beats_the_contact_office():
 def test_report_with_a_title_but_no_numbered_heading_is_accepted():
     rep = imported("青禾县气象局2023年政府信息公开工作年度报告\n本年度我局主动公开信息30条,未收到政府信息公开申请。")
     assert rep.agency == "青禾县气象局" and rep.year == 2023
-    assert {p.rule for p in rep.problems} == {"I001"}  # the tables were not found: said, not invented
+    # the tables were not found (I001) and no heading either (I009): said, not invented
+    assert {p.rule for p in rep.problems} == {"I001", "I009"}
+    assert "主动公开信息30条" in rep.sections["s1"]  # the text after the title is read as 总体情况
     assert not rep.cells
 
 

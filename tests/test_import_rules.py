@@ -45,6 +45,7 @@ CASES = {
     "I008": lambda: _subtotal_column(),
     "I010": lambda: _labels_after_values(),
     "I011": lambda: text("2021", "rows").replace("\n规章 | ", "\n规章 | 00", 1),
+    "I009": lambda: cut(text(), "5.属于三类内部事务信息 |"),  # cut before 五、六
 }
 
 

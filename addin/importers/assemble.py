@@ -1,7 +1,7 @@
 """From a token stream to a :class:`~addin.model.Report`: the one anchoring core.
 
-1. The six section headings split the stream (variants accepted, see
-   :func:`.anchors.section_heading`); 一、五、六 become the prose sections.
+1. The six section headings split the stream, wherever they stand (see
+   :mod:`.sections`); 一、五、六 become the prose sections, and I009 says which were found.
 2. The format is told from the labels only one format has (2021: 本年制发件数,
    （六）1.…; 2019: 本年新制作数量, 政府集中采购 …); the year decides only when the
    labels do not.
@@ -28,9 +28,9 @@ from ..ruleset import builtin_rules
 from .anchors import Label, format_votes, fuzzy_row, label_index, norm, section_heading, value_state
 from .identity import identity
 from .order import GLUED, place_across_runs, place_by_columns, place_by_order, place_in_blocks, value_runs
+from .sections import found_line, locate, untitled_overview
 from .tokens import Token, merge_split_labels
 
-_ORDER = {f"s{i}": i for i in range(1, 7)}
 #: Longest cell text still taken as an (unreadable) value rather than as prose.
 SHORT_VALUE = 8
 #: Longest text taken as an unrecognised row label.
@@ -541,24 +541,17 @@ def _problems(reader: _Reader, fmt_guessed: bool) -> list[Finding]:
     return out
 
 
-def _headings(tokens: list[Token], start: int = 0) -> list[tuple[int, str]]:
-    """(token index, section key) of the six headings, in order; a later “三、” that is
-    not a heading, or a heading out of order, is prose. A table of contents (the
-    headings listed one after another at the top of a page) is skipped."""
-    headings: list[tuple[int, str]] = []
-    current = 0
-    for i in range(start, len(tokens)):
-        t = tokens[i]
-        if t.text and not t.empty:
-            key = section_heading(t.text)
-            if key and _ORDER[key] > current:
-                headings.append((i, key))
-                current = _ORDER[key]
-    if len(headings) >= 3 and headings[-1][0] - headings[0][0] < 2 * len(headings):
-        after = _headings(tokens, headings[-1][0] + 1)
-        if len(after) >= 2:
-            return after
-    return headings
+def _sections_found(headings: list[tuple[int, str]], untitled_s1: bool) -> Finding:
+    """Which of the six section headings were found, when one is missing (I009): text under
+    a heading not found is neither imported nor checked."""
+    found = {k for _, k in headings}
+    missing = [(k, n) for k, n in zip(("s1", "s2", "s3", "s4", "s5", "s6"), "一二三四五六") if k not in found]
+    msg = f"找到第{found_line(headings)}部分的标题" if headings else "没有找到任何一部分的标题"
+    if missing:
+        msg += f"；没有找到第{'、'.join(n for _, n in missing)}部分的标题，这些部分的文字未导入，也未核对"
+    if untitled_s1:
+        msg += "；没有“一、”标题，标题后、第一个标题前的文字按第一部分（总体情况）读取"
+    return _finding("I009", msg, where=["正文"])
 
 
 def _sections(tokens: list[Token], headings: list[tuple[int, str]]) -> dict[str, str]:
@@ -587,10 +580,13 @@ def _format(tokens: list[Token], year: int | None) -> tuple[str, bool]:
 
 def assemble(tokens: list[Token], source: str = "") -> Report:
     """The report in ``tokens`` (see :mod:`.tokens`)."""
-    tokens = merge_split_labels(tokens)
-    headings = _headings(tokens)
+    tokens, headings = locate(merge_split_labels(tokens))
     bounds = {k: i for i, k in headings}
     sections = _sections(tokens, headings)
+    if "s1" not in sections:  # no 一、 heading: the overview follows the title
+        overview = untitled_overview(tokens, headings[0][0] if headings else len(tokens))
+        if overview:
+            sections["s1"] = overview
     title, year, agency, contact = identity(tokens, headings[0][0] if headings else len(tokens), sections.get("s1", ""))
     fmt_key, guessed = _format(tokens, year)
 
@@ -602,7 +598,7 @@ def assemble(tokens: list[Token], source: str = "") -> Report:
     reader.place_by_order(start, end)
 
     found_any = any(r.rows for r in reader.tables.values())
-    if not headings and not found_any and not title:
+    if not headings and not found_any and not title and "s1" not in sections:
         raise InputError(f"{source or '该文件'}：没有找到年度报告的章节标题（一、总体情况 …）或统计表，"
                          "不像是政府信息公开工作年度报告")
 
@@ -619,4 +615,7 @@ def assemble(tokens: list[Token], source: str = "") -> Report:
         if c.note == TEXT_NUMBER_NOTE:  # published text is always text: only a real oddity is worth a note
             report.cells[key] = replace(c, note=None)
     report.problems.extend(_problems(reader, guessed and found_any))
+    untitled_s1 = "s1" in sections and "s1" not in bounds
+    if len(bounds) < 6 or untitled_s1:
+        report.problems.append(_sections_found(headings, untitled_s1))
     return report
