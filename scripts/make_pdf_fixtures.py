@@ -425,7 +425,27 @@ def handbuilt(report, prose_key: str, variant: str, picture: Path | None = None)
     for key in ("s5", "s6"):
         heading(doc, heads[key])
         prose(doc, text[key])
+    if variant == "t4_blocks":
+        shade(doc)
     return doc
+
+
+def shade(doc) -> None:
+    """Paint as WPS does: a white box behind every paragraph, grey behind the column labels."""
+    def shd(parent, fill: str) -> None:
+        el = OxmlElement("w:shd")
+        el.set(qn("w:val"), "clear")
+        el.set(qn("w:color"), "auto")
+        el.set(qn("w:fill"), fill)
+        parent.append(el)
+
+    for p in doc.paragraphs:
+        shd(p._p.get_or_add_pPr(), "FFFFFF")
+    for tbl in doc.tables:
+        for row in tbl.rows:
+            for c in row.cells:
+                if c.text and not any(ch.isdigit() for ch in c.text):
+                    shd(c._tc.get_or_add_tcPr(), "D9D9D9")
 
 
 # --- conversion and ground truth ----------------------------------------------------------------

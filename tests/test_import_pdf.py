@@ -21,7 +21,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
 sys.path.insert(0, str(ROOT / "scripts"))
 import make_pdf_fixtures as mk  # noqa: E402
 
-PDFS = sorted(p for p in FIXTURES.glob("*.pdf") if (FIXTURES / f"{p.name}.truth.json").exists())
+PDFS = sorted(p for p in FIXTURES.rglob("*.pdf") if p.with_name(f"{p.name}.truth.json").exists())
 #: Goal (issue 11): of the cells an input shows, at least this share read right.
 GOAL = 0.995
 
@@ -65,7 +65,7 @@ def test_the_set_is_there():
 
 @pytest.mark.parametrize("pdf", PDFS, ids=lambda p: p.stem)
 def test_cells_against_ground_truth(pdf):
-    truth = json.loads((FIXTURES / f"{pdf.name}.truth.json").read_text(encoding="utf-8"))
+    truth = json.loads(pdf.with_name(f"{pdf.name}.truth.json").read_text(encoding="utf-8"))
     report = import_report(pdf)
     s = score(report, truth)
     readable = len([k for k, v in truth["values"].items() if k not in truth["unreadable"] and v != ""])
@@ -83,7 +83,7 @@ def test_cells_against_ground_truth(pdf):
 def test_total_score():
     right = readable = spurious = 0
     for pdf in PDFS:
-        truth = json.loads((FIXTURES / f"{pdf.name}.truth.json").read_text(encoding="utf-8"))
+        truth = json.loads(pdf.with_name(f"{pdf.name}.truth.json").read_text(encoding="utf-8"))
         s = score(import_report(pdf), truth)
         right += s["right"]
         spurious += len(s["spurious"])

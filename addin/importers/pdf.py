@@ -34,7 +34,7 @@ from statistics import median
 
 from ..errors import InputError
 from ..formats import load_format
-from .anchors import norm, section_heading
+from .anchors import norm, section_heading, value_state
 from .tokens import BREAK, Token, cell
 
 #: Most pages read from one PDF (real reports have 5–20).
@@ -131,6 +131,63 @@ def _cell_text(text: str | None) -> str | None:
     return None if text is None else join_wrapped(text.split("\n"))
 
 
+def _ruling(obj) -> bool:
+    """Whether a graphic may be a table's ruling: lines, stroked boxes and thin filled bars
+    (how Word draws borders) are; a filled box without a border is shading behind a
+    paragraph or a cell (WPS paints one behind every line of text), not a ruling."""
+    if obj.get("object_type") != "rect" or obj.get("stroke") or not obj.get("fill"):
+        return True
+    return min(obj["width"], obj["height"]) <= 3
+
+
+def _open_ends(page) -> list[dict]:
+    """Horizontal rulings where a table is left open: at a page break WPS and Word draw
+    the column lines down to the page's last row but no line under it (nor over the
+    first row of the next page). Where three or more vertical rulings end at the same
+    height, a horizontal ruling across them closes the table there; where one exists
+    already, the extra one changes nothing."""
+    ends: dict[int, list[tuple[float, float]]] = {}
+    for e in page.edges:
+        if e["orientation"] == "v" and e["height"] > 5:
+            for y in (e["top"], e["bottom"]):
+                ends.setdefault(round(y), []).append((e["x0"], y))
+    out = []
+    for key in sorted(ends):
+        group = ends[key] + ends.get(key - 1, []) + ends.get(key + 1, [])
+        if len(group) >= 3:
+            xs = [x for x, _ in group]
+            y = sum(y for _, y in group) / len(group)
+            out.append({"object_type": "line", "x0": min(xs), "x1": max(xs), "top": y, "bottom": y,
+                        "width": max(xs) - min(xs), "height": 0})
+    return out
+
+
+def _rows(table) -> list[list[str | None]]:
+    """The cell texts of a pdfplumber table, row by row (``None`` where a merged cell
+    continues). An empty cell left of the value columns is part of the row label (a
+    label cell drawn with a line through it, e.g. （七）总计 over two label columns): it
+    is dropped like a merged cell, so it cannot shift the row's values."""
+    texts = [[_cell_text(c) for c in row] for row in table.extract()]
+    starts = Counter()
+    for row, cells in zip(table.rows, texts):
+        first = next((box for box, text in zip(row.cells, cells) if box and text and value_state(text)), None)
+        if first is not None:
+            starts[round(first[0])] += 1
+    if not starts:
+        return texts
+    values_x0 = starts.most_common(1)[0][0]
+    for row, cells in zip(table.rows, texts):
+        seen_label = False
+        for k, (box, text) in enumerate(zip(row.cells, cells)):
+            if box is None or text is None:
+                continue
+            if text and not value_state(text):
+                seen_label = True
+            elif text == "" and seen_label and box[2] <= values_x0 + 2:
+                cells[k] = None
+    return texts
+
+
 def _page_content(page, n: int) -> tuple[list[_Line], list[_Table], bool, bool]:
     """Lines outside tables, tables, and whether the page is a scan / holds a large picture."""
     chars = [c for c in page.chars if c["text"].strip()]
@@ -140,8 +197,10 @@ def _page_content(page, n: int) -> tuple[list[_Line], list[_Table], bool, bool]:
         return [], [], True, False  # a scanned page (perhaps with a stray character or two of OCR)
     if not chars:
         return [], [], False, False  # an empty page
-    found = [t for t in page.find_tables() if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
-    tables = [_Table([[_cell_text(c) for c in row] for row in t.extract()], t.bbox[1], n) for t in found]
+    ruled = page.filter(_ruling)
+    settings = {"explicit_horizontal_lines": _open_ends(ruled)}
+    found = [t for t in ruled.find_tables(settings) if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
+    tables = [_Table(_rows(t), t.bbox[1], n) for t in found]
     boxes = [t.bbox for t in found]
 
     def outside(obj) -> bool:
@@ -209,10 +268,11 @@ def _paragraphs(lines: list[_Line], margins: dict[int, tuple[float, float]], wid
         left = margins.get(widths[ln.page - 1], (ln.x0, ln.x1))[0]
         right = margins.get(widths[prev.page - 1], (0, prev.x1))[1] if prev else 0.0
         big = ln.size > body * 1.15
+        short = prev is not None and prev.x1 < right - 1.5 * max(prev.size, 1)  # the previous line stopped short
         starts = (
             prev is None
-            or _is_heading(ln.text) or _is_heading(prev.text)
-            or (prev.x1 < right - 1.5 * max(prev.size, 1) and _ENDS.search(prev.text) is not None)  # it ended
+            or _is_heading(ln.text)
+            or (short and (_is_heading(prev.text) or _ENDS.search(prev.text) is not None))  # it ended
             or ln.x0 > left + 0.8 * max(ln.size, 1)  # indented
             or abs(ln.size - prev.size) > 0.5  # a change of type size (title → body)
         )
