@@ -17,6 +17,10 @@ in the same run (so a slower or busier machine moves both).
 4. review — import + validate of published-style HTML reports and of workbooks, reports
    per second on all cores, and how it scales from 100 to 10,000 (must stay linear);
    baseline: only parsing the same files (lxml / calamine) in one process.
+5. pdf — PDF import time per page against pdfplumber's own parse of the same pages
+   (find tables + extract text), measured in this run.               goal ≤ 1.5×
+   Then ``review`` over a folder of 1,000 PDFs (copies of tests/fixtures/pdf) on all cores;
+   baseline: pdfplumber's parse alone, one process.
 """
 
 from __future__ import annotations
@@ -287,7 +291,59 @@ def bench_review(tmp: Path, quick: bool) -> None:
             shutil.rmtree(folder)
 
 
-BENCHES = {"validate": bench_validate, "server": bench_server, "export": bench_export, "review": bench_review}
+def _pdf_parse(path: Path) -> int:
+    """Baseline: pdfplumber's own parse of every page — its table finder and its text
+    extraction, what reading a PDF's tables and text with pdfplumber alone costs."""
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages:
+            page.find_tables()
+            page.extract_text()
+            page.close()
+        return len(pdf.pages)
+
+
+def bench_pdf(tmp: Path, quick: bool) -> None:
+    """PDF import per page against pdfplumber's own page parse (goal ≤ 1.5×), on the
+    LibreOffice-made test set and a real published report; then ``review`` over a folder
+    of 1,000 PDFs (copies of that set) on all cores."""
+    from addin.importers import import_report
+    from addin.review.batch import review
+
+    fixtures = ROOT / "tests" / "fixtures" / "pdf"
+    pdfs = sorted(p for p in fixtures.rglob("*.pdf") if p.with_name(p.name + ".truth.json").exists())
+    text_pdfs = [p for p in pdfs if p.stem != "scanned"]
+    print(f"5. PDF 导入（{len(text_pdfs)} 份有文字层的 PDF）")
+    pages = sum(_pdf_parse(p) for p in text_pdfs)
+    runs = 3 if quick else 7
+    base = median_ms(lambda: [_pdf_parse(p) for p in text_pdfs], runs) / pages
+    ours = median_ms(lambda: [import_report(p) for p in text_pdfs], runs) / pages
+    row(f"基线：pdfplumber 解析一页（找表格 + 提取文字），共 {pages} 页", f"{base:.1f} ms/页")
+    row("nianbao import（PDF），每页", f"{ours:.1f} ms/页", f"{base:.1f} ms/页", f"{ours / base:.2f}×", "≤ 1.5×")
+
+    cores = os.cpu_count() or 1
+    n = 200 if quick else 1000
+    folder = tmp / "pdfs"
+    folder.mkdir()
+    for i in range(n):
+        src = pdfs[i % len(pdfs)]
+        shutil.copyfile(src, folder / f"r{i:05d}-{src.name}")
+    t0 = time.perf_counter()
+    for f in sorted(folder.iterdir())[:len(pdfs) * 4]:
+        _pdf_parse(f)
+    parsed = (time.perf_counter() - t0) / (len(pdfs) * 4)
+    t0 = time.perf_counter()
+    rows = review([folder])
+    dt = time.perf_counter() - t0
+    assert len(rows) == n and not any(r.problem for r in rows), [r.problem for r in rows if r.problem][:3]
+    row(f"审核 {n} 份 PDF（{cores} 核）", f"{n / dt:.1f} 份/秒（共 {dt:.0f} 秒）",
+        f"单进程仅 pdfplumber 解析 {1 / parsed:.1f} 份/秒", f"{dt / (parsed * n):.2f}×")
+    shutil.rmtree(folder)
+
+
+BENCHES = {"validate": bench_validate, "server": bench_server, "export": bench_export, "review": bench_review,
+           "pdf": bench_pdf}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -401,10 +401,12 @@ def handbuilt(report, prose_key: str, variant: str, picture: Path | None = None)
     heading(doc, heads["s2"])
     add_official_table(doc, report, "t2", width * 0.8, size=10.5)
     heading(doc, heads["s3"])
-    if variant == "picture_table":
+    if variant == "picture_table":  # a photographed table on a page of its own
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         doc.add_paragraph().add_run().add_picture(str(picture), width=Mm(150))
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    elif variant == "picture_inline":  # a screenshot of the table pasted under the heading
+        doc.add_paragraph().add_run().add_picture(str(picture), width=Mm(150))
     elif variant == "t3_break":
         paragraph(doc, "本年度收到和处理政府信息公开申请的情况如下表。")
         add_official_table(doc, report, "t3", width, size=9, repeat_header=False, label_shares=[0.06, 0.12, 0.22])
