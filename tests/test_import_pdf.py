@@ -183,6 +183,26 @@ def test_table_pasted_as_a_picture_among_text(tmp_path):
     assert got.agency == "松江县水利局" and sum(1 for k in got.cells if k.startswith(("t2.", "t4."))) == 25
 
 
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_t4_blocks_titled_above_their_tables(tmp_path):
+    """表四 as three two-row tables (labels, values), each titled by a line of text above it."""
+    report = mk.report_for("2021", 23, 2023, "松江县水利局", "water")
+    doc = mk.new_document()
+    mk.title(doc, report.agency, report.year, two_paragraphs=False)
+    mk.heading(doc, "四、政府信息公开行政复议、行政诉讼情况")
+    t4 = report.spec.table("t4")
+    for row, title in zip(t4.rows, ("（一）行政复议", "（二）行政诉讼（未经复议直接起诉）", "（三）行政诉讼（复议后起诉）")):
+        mk.paragraph(doc, title)
+        cells = [(0, i, 1, 1, c.label) for i, c in enumerate(t4.columns)]
+        cells += [(1, i, 1, 1, mk.cell_text(report, f"t4.{row.key}.{c.key}")) for i, c in enumerate(t4.columns)]
+        mk.grid_table(doc, 2, 5, cells, [30] * 5)
+    doc.save(tmp_path / "r.docx")
+    got = import_report(mk.to_pdf(tmp_path / "r.docx", tmp_path / "r.pdf"))
+    want = {k: mk.value_json(report, k) for k in t4.cell_keys()}
+    assert {k: got.cells[k].value for k in want if k in got.cells} == want
+
+
 @pytest.mark.parametrize("pdf", [p for p in PDFS if p.stem not in ("scanned", "picture-table")], ids=lambda p: p.stem)
 def test_i020_quiet_on_text_pdfs(pdf):
     assert [f for f in validate(import_report(pdf)) if f.rule == "I020"] == []

@@ -298,9 +298,10 @@ def _t4_columns() -> tuple[str, ...]:
     return tuple(norm(c.label) for c in load_format("2021").table("t4").columns)
 
 
-def _t4_block(rows: list[list[str | None]]) -> tuple[str, list[str]] | None:
-    """A table that is one 表四 block — a title naming the part, the five column labels,
-    one row of five values — as (row key, values); else ``None``."""
+def _t4_block(rows: list[list[str | None]], above: str = "") -> tuple[str, list[str]] | None:
+    """A table that is one 表四 block — a title naming the part (in the table, or the
+    line ``above`` it), the five column labels, one row of five values — as (row key,
+    values); else ``None``."""
     cols = _t4_columns()
     title = []
     for k, row in enumerate(rows):
@@ -308,9 +309,9 @@ def _t4_block(rows: list[list[str | None]]) -> tuple[str, list[str]] | None:
         if [norm(c) for c in cells] == list(cols):
             if k + 1 < len(rows):
                 values = [c or "" for c in rows[k + 1] if c is not None]
-                text = norm("".join(title))
+                text = norm("".join(title) or (above if len(norm(above)) <= 20 else ""))
                 part = next((key for label, key in _t4_parts() if label in text), None)
-                if part and len(values) == len(cols) and all(len(r) for r in rows[k + 2:]) and len(rows) == k + 2:
+                if part and len(values) == len(cols) and len(rows) == k + 2:
                     return part, values
             return None
         title.extend(cells)
@@ -415,14 +416,17 @@ def _tokens(pages: list[list[_Line]], tables: list[list[_Table]], heights: list[
             expanded.extend(_Table(rows, item.top, item.page) for rows in _split_t4_blocks(item.rows))
         else:
             expanded.append(item)
-    blocks = {}
+    blocks, parts = {}, {}
+    above = ""  # the line just above a table: a block's title may be printed there
     for item in expanded:
-        if isinstance(item, _Table):
-            b = _t4_block(item.rows)
-            if b and b[0] not in blocks:
-                blocks[b[0]] = item
+        if isinstance(item, _Line):
+            above = item.text
+            continue
+        b = _t4_block(item.rows, above)
+        if b and b[0] not in blocks:
+            blocks[b[0]], parts[b[0]] = item, b[1]
+        above = ""
     complete = len(blocks) == len(_t4_parts())
-    parts = {key: _t4_block(t.rows)[1] for key, t in blocks.items()} if complete else {}
     first_block = min(blocks.values(), key=expanded.index) if complete else None
 
     out: list[Token] = []
@@ -466,20 +470,22 @@ def scan_finding(content: PdfContent):
 
 
 def import_pdf(path: Path):
-    """A PDF report as a :class:`~addin.model.Report`; pages without text are finding I020.
-    A PDF that is all pictures gives an empty report with that finding, not a refusal:
-    it is a report, only one nobody can read without OCR."""
+    """A PDF report as a :class:`~addin.model.Report`; pages without text are finding I020,
+    and so are large pictures on pages with text when a table was not found (a table
+    pasted as a screenshot). A PDF that is all pictures gives an empty report with that
+    finding, not a refusal: it is a report, only one nobody can read without OCR."""
     from ..model import Report
     from .assemble import assemble
 
     content = read_pdf(path)
-    unread = bool(content.scanned or content.pictures)
     try:
         report = assemble(content.tokens, source=str(path))
     except InputError:
         if not content.scanned:
             raise
         report = Report.from_values(None, {}, source=str(path))
-    if unread:
+    if content.pictures and not any(p.rule in ("I001", "I002") for p in report.problems):
+        content.pictures = []  # every table was found: the pictures are a letterhead, a seal, a photo
+    if content.scanned or content.pictures:
         report.problems.append(scan_finding(content))
     return report
