@@ -272,10 +272,12 @@ def page_numbers(section, before: str, after: str, head: str = "") -> None:
         set_font(h.add_run(head), BODY, Pt(10.5))
 
 
-def grid_table(doc, nrows: int, ncols: int, cells, widths_mm, size=10, header_rows: int = 0, cant_split=True):
-    """A bordered table; ``cells`` = (row, col, rowspan, colspan, text)."""
+def grid_table(doc, nrows: int, ncols: int, cells, widths_mm, size=10, header_rows: int = 0, cant_split=True,
+               ruled=True):
+    """A table, bordered unless ``ruled`` is false; ``cells`` = (row, col, rowspan, colspan, text)."""
     tbl = doc.add_table(rows=nrows, cols=ncols)
-    tbl.style = doc.styles["Table Grid"]
+    if ruled:
+        tbl.style = doc.styles["Table Grid"]
     tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
     tbl.autofit = False
     for i, w in enumerate(widths_mm):

@@ -203,6 +203,27 @@ def test_t4_blocks_titled_above_their_tables(tmp_path):
     assert {k: got.cells[k].value for k in want if k in got.cells} == want
 
 
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_tables_drawn_without_lines(tmp_path):
+    """表二 laid out without any ruling: no table geometry to read, so each text line
+    (label, values) is split into its cells as pasted text is. (A borderless 表四 whose
+    column labels wrap character by character is not read: see the module's limits.)"""
+    report = mk.report_for("2021", 24, 2023, "松江县水利局", "water")
+    doc = mk.new_document()
+    mk.title(doc, report.agency, report.year, two_paragraphs=False)
+    mk.heading(doc, "二、主动公开政府信息情况")
+    grid, cells = mk.official_cells(report, "t2")
+    mk.grid_table(doc, grid.rows, grid.cols, cells, [150 / grid.cols] * grid.cols, size=9, ruled=False)
+    doc.save(tmp_path / "r.docx")
+    got = import_report(mk.to_pdf(tmp_path / "r.docx", tmp_path / "r.pdf"))
+    for key in ("t2",):
+        want = {k: mk.value_json(report, k) for k in report.spec.table(key).cell_keys()}
+        bad = [(k, v, got.cells[k].value if k in got.cells else None) for k, v in want.items()
+               if k not in got.cells or not _same(got.cells[k].value, v)]
+        assert bad == [], key
+
+
 @pytest.mark.parametrize("pdf", [p for p in PDFS if p.stem not in ("scanned", "picture-table")], ids=lambda p: p.stem)
 def test_i020_quiet_on_text_pdfs(pdf):
     assert [f for f in validate(import_report(pdf)) if f.rule == "I020"] == []

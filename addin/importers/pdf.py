@@ -21,6 +21,11 @@ pages into the same token stream as an HTML page (see :mod:`.tokens`):
   say which pages could not be read (rule I020) instead of inventing anything.
 
 An encrypted, damaged or non-PDF file raises :class:`~addin.errors.InputError`.
+
+Limits: a table drawn without ruling lines is read line by line as pasted text is
+(label and values on one line); its labels must not wrap. Text whose font has no
+Unicode map (``(cid:…)``) is not recognised as unreadable. A table row split by a page
+break (label half on the next page) loses that row.
 """
 
 from __future__ import annotations
@@ -57,7 +62,8 @@ _MARGIN = 0.1
 
 @dataclass
 class _Line:
-    text: str
+    text: str  # tidied: no spaces between CJK characters
+    raw: str  # as laid out, spaces kept (they separate the cells of a table drawn without lines)
     x0: float
     x1: float
     top: float
@@ -212,10 +218,10 @@ def _page_content(page, n: int) -> tuple[list[_Line], list[_Table], bool, bool]:
     text_page = page.filter(outside) if boxes else page
     lines = []
     for ln in text_page.extract_text_lines(return_chars=True, strip=True):
-        text = tidy(ln["text"])
-        if text:
+        raw = " ".join(ln["text"].split())
+        if raw:
             size = median(c["size"] for c in ln["chars"]) if ln["chars"] else 0.0
-            lines.append(_Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, n))
+            lines.append(_Line(tidy(raw), raw, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, n))
     return lines, tables, False, picture >= SCAN_AREA
 
 
@@ -258,7 +264,7 @@ def _paragraphs(lines: list[_Line], margins: dict[int, tuple[float, float]], wid
             para.clear()
 
     for ln in lines:
-        parts = split_line(ln.text)
+        parts = split_line(ln.raw)
         if len(parts) > 1:  # a table row without ruling lines: label and values
             flush()
             out.extend(parts)
