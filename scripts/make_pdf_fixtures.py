@@ -564,6 +564,46 @@ def not_a_report(out: Path, sources: Path) -> None:
         shutil.copyfile(pdf, out / "encrypted.pdf")
 
 
+def no_unicode_map(path: Path, pages: int = 2) -> None:
+    """A small PDF whose text is drawn in a CID font with no ToUnicode map (as some PDF
+    tools write it): every character extracts as ``(cid:N)`` and copies as gibberish.
+    Written by hand, object by object, since no office suite makes such a file on purpose."""
+    objs: list[bytes] = []
+
+    def add(data: bytes = b"") -> int:
+        objs.append(data)
+        return len(objs)
+
+    font, cid_font, descriptor = add(), add(), add()
+    contents = []
+    for p in range(pages):
+        glyphs = "".join(f"<{0x0100 + (i * 37 + p) % 3000:04X}>" for i in range(60))
+        stream = f"BT /F1 16 Tf 72 720 Td [{glyphs}] TJ 0 -30 Td [{glyphs}] TJ ET".encode()
+        contents.append(add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"))
+    tree = add()
+    kids = [add(f"<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] /Contents {c} 0 R "
+                f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()) for c in contents]
+    objs[tree - 1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()
+    objs[font - 1] = (f"<< /Type /Font /Subtype /Type0 /BaseFont /Unmapped /Encoding /Identity-H "
+                      f"/DescendantFonts [{cid_font} 0 R] >>").encode()
+    objs[cid_font - 1] = (f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Unmapped /CIDSystemInfo << "
+                          f"/Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor {descriptor} 0 R "
+                          f"/DW 1000 >>").encode()
+    objs[descriptor - 1] = (b"<< /Type /FontDescriptor /FontName /Unmapped /Flags 4 /FontBBox [0 -200 1000 900] "
+                            b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>")
+    catalog = add(f"<< /Type /Catalog /Pages {tree} 0 R >>".encode())
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for i, data in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + data + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
+
+
 def main(argv: list[str]) -> int:
     """``make_pdf_fixtures.py [OUT [NAME…]]``; ``--keep-docx`` keeps the Word sources beside the PDFs
     (they are not committed: this script is their source, and each adds ~40 KB)."""
@@ -580,6 +620,7 @@ def main(argv: list[str]) -> int:
                 print(f"built {fx[0]}")
         if not only:
             not_a_report(out, sources)
+            no_unicode_map(out / "no-unicode-map.pdf")
     return 0
 
 

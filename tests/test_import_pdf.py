@@ -164,6 +164,15 @@ def test_picture_page_inside_a_report():
     assert sum(1 for k in report.cells if k.startswith(("t2.", "t4."))) == 25
 
 
+def test_text_without_unicode_map_is_unreadable_not_gibberish():
+    """Characters drawn in a font with no Unicode map extract as (cid:N): I020 says the
+    pages cannot be decoded; no text and no number is taken from them."""
+    report = import_report(FIXTURES / "no-unicode-map.pdf")
+    assert report.cells == {} and report.sections == {} and report.agency == ""
+    (found,) = [p for p in report.problems if p.rule == "I020"]
+    assert "第 1、2 页的文字无法解码" in found.message and found.locations == ["第1页", "第2页"]
+
+
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 def test_table_pasted_as_a_picture_among_text(tmp_path):

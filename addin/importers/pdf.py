@@ -22,9 +22,11 @@ pages into the same token stream as an HTML page (see :mod:`.tokens`):
 
 An encrypted, damaged or non-PDF file raises :class:`~addin.errors.InputError`.
 
+Text drawn in a font without a Unicode map (pdfminer shows ``(cid:123)``; copying it
+gives gibberish) is as unreadable as a picture, and said so the same way.
+
 Limits: a table drawn without ruling lines is read line by line as pasted text is
-(label and values on one line); its labels must not wrap. Text whose font has no
-Unicode map (``(cid:…)``) is not recognised as unreadable. A table row split by a page
+(label and values on one line); its labels must not wrap. A table row split by a page
 break (label half on the next page) loses that row.
 """
 
@@ -86,7 +88,13 @@ class PdfContent:
     tokens: list[Token]
     pages: int
     scanned: list[int] = field(default_factory=list)  # 1-based numbers of pages that are only pictures
+    garbled: list[int] = field(default_factory=list)  # pages whose text has no Unicode map: (cid:…)
     pictures: list[int] = field(default_factory=list)  # pages with text and a large picture (a pasted table?)
+
+    @property
+    def unreadable(self) -> list[int]:
+        """Pages nothing could be read from."""
+        return sorted(self.scanned + self.garbled)
 
 
 def _open(path: Path):
@@ -194,15 +202,18 @@ def _rows(table) -> list[list[str | None]]:
     return texts
 
 
-def _page_content(page, n: int) -> tuple[list[_Line], list[_Table], bool, bool]:
-    """Lines outside tables, tables, and whether the page is a scan / holds a large picture."""
+def _page_content(page, n: int) -> tuple[list[_Line], list[_Table], str]:
+    """Lines outside tables, tables, and what the page is: ``text``, ``scan`` (a picture),
+    ``garbled`` (characters without a Unicode map) or ``picture`` (text and a large picture)."""
     chars = [c for c in page.chars if c["text"].strip()]
     area = float(page.width * page.height) or 1.0
     picture = sum(max(0.0, (im["x1"] - im["x0"]) * (im["bottom"] - im["top"])) for im in page.images) / area
     if len(chars) <= SCAN_CHARS and picture >= SCAN_AREA:
-        return [], [], True, False  # a scanned page (perhaps with a stray character or two of OCR)
+        return [], [], "scan"  # a scanned page (perhaps with a stray character or two of OCR)
     if not chars:
-        return [], [], False, False  # an empty page
+        return [], [], "text"  # an empty page
+    if sum(1 for c in chars if c["text"].startswith("(cid:")) * 2 > len(chars):
+        return [], [], "garbled"
     ruled = page.filter(_ruling)
     settings = {"explicit_horizontal_lines": _open_ends(ruled)}
     found = [t for t in ruled.find_tables(settings) if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
@@ -222,7 +233,7 @@ def _page_content(page, n: int) -> tuple[list[_Line], list[_Table], bool, bool]:
         if raw:
             size = median(c["size"] for c in ln["chars"]) if ln["chars"] else 0.0
             lines.append(_Line(tidy(raw), raw, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, n))
-    return lines, tables, False, picture >= SCAN_AREA
+    return lines, tables, "picture" if picture >= SCAN_AREA else "text"
 
 
 def _furniture(pages: list[list[_Line]], heights: list[float]) -> set[int]:
@@ -372,10 +383,11 @@ def read_pdf(path: Path) -> PdfContent:
         n_pages = len(pdf.pages)
         if n_pages > MAX_PAGES:
             raise InputError(f"{path}：PDF 有 {n_pages} 页，超过 {MAX_PAGES} 页的上限，不像是一份年度报告")
-        pages, tables, heights, widths, scanned, pictures = [], [], [], [], [], []
+        pages, tables, heights, widths = [], [], [], []
+        kinds: dict[str, list[int]] = {"scan": [], "garbled": [], "picture": [], "text": []}
         for n, page in enumerate(pdf.pages, 1):
             try:
-                lines, tabs, scan, picture = _page_content(page, n)
+                lines, tabs, kind = _page_content(page, n)
             except InputError:
                 raise
             except Exception as e:  # a damaged content stream on one page
@@ -386,13 +398,11 @@ def read_pdf(path: Path) -> PdfContent:
             tables.append(tabs)
             heights.append(float(page.height))
             widths.append(round(page.width))
-            if scan:
-                scanned.append(n)
-            elif picture:
-                pictures.append(n)
+            kinds[kind].append(n)
     finally:
         pdf.close()
-    return PdfContent(_tokens(pages, tables, heights, widths), n_pages, scanned, pictures)
+    return PdfContent(_tokens(pages, tables, heights, widths), n_pages, kinds["scan"], kinds["garbled"],
+                      kinds["picture"])
 
 
 def _tokens(pages: list[list[_Line]], tables: list[list[_Table]], heights: list[float],
@@ -461,18 +471,21 @@ def scan_finding(content: PdfContent):
     from ..ruleset import builtin_rules
 
     rule = builtin_rules().get("I020")
+    parts = []
     if content.scanned and len(content.scanned) == content.pages:
-        what = f"PDF 全部 {content.pages} 页都是图片（扫描件），没有文字层，无法读取任何内容"
+        parts.append(f"PDF 全部 {content.pages} 页都是图片（扫描件），没有文字层，无法读取任何内容")
     elif content.scanned:
-        what = f"PDF 第 {_pages_text(content.scanned)} 页是图片（扫描件），没有文字层，这些页上的文字和表格未导入"
-    else:
-        what = ""
+        parts.append(f"PDF 第 {_pages_text(content.scanned)} 页是图片（扫描件），没有文字层，这些页上的文字和表格未导入")
+    if content.garbled:
+        parts.append(f"PDF 第 {_pages_text(content.garbled)} 页的文字无法解码（字体没有附带字符对照表，复制出来是乱码），"
+                     "这些页上的文字和表格未导入")
+    what = "；".join(parts)
     if content.pictures:
         what += ("；" if what else "") + (f"PDF 第 {_pages_text(content.pictures)} 页有大幅图片（可能是表格截图），"
                                           "图片中的内容无法读取")
     message = what + "；未读到的单元格保持为空，没有补 0"
     return Finding(rule=rule.id, severity=rule.severity, name=rule.name, hint=rule.hint, message=message,
-                   locations=[f"第{p}页" for p in content.scanned + content.pictures])
+                   locations=[f"第{p}页" for p in sorted(content.unreadable + content.pictures)])
 
 
 def import_pdf(path: Path):
@@ -487,11 +500,11 @@ def import_pdf(path: Path):
     try:
         report = assemble(content.tokens, source=str(path))
     except InputError:
-        if not content.scanned:
+        if not content.unreadable:
             raise
         report = Report.from_values(None, {}, source=str(path))
     if content.pictures and not any(p.rule in ("I001", "I002") for p in report.problems):
         content.pictures = []  # every table was found: the pictures are a letterhead, a seal, a photo
-    if content.scanned or content.pictures:
+    if content.unreadable or content.pictures:
         report.problems.append(scan_finding(content))
     return report
