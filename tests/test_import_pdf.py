@@ -236,6 +236,30 @@ def test_tables_drawn_without_lines(tmp_path):
         assert bad == [], key
 
 
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_row_split_by_a_page_break(tmp_path):
+    """Rows allowed to break across pages (Word's default): with this much text before it,
+    表三's row 4.保护第三方合法权益 is cut after 保护第三; its values stay with the first part."""
+    import pdfplumber
+
+    report = mk.report_for("2021", 31, 2023, "白石镇人民政府", "town")
+    doc = mk.new_document()
+    mk.title(doc, report.agency, report.year, two_paragraphs=False)
+    for _ in range(5):
+        mk.paragraph(doc, "本段用于调整表格在页面上的位置。" * 3)
+    mk.heading(doc, "三、收到和处理政府信息公开申请情况")
+    grid, cells = mk.official_cells(report, "t3")
+    mk.grid_table(doc, grid.rows, grid.cols, cells, [10, 16, 22] + [16] * 7, size=10, cant_split=False)
+    doc.save(tmp_path / "r.docx")
+    pdf = mk.to_pdf(tmp_path / "r.docx", tmp_path / "r.pdf")
+    with pdfplumber.open(pdf) as p:
+        assert p.pages[1].find_tables()[0].extract()[0][2] == "方合法权益"  # the layout this test is about
+    got = import_report(pdf)
+    want = {k: mk.value_json(report, k) for k in report.spec.table("t3").cell_keys()}
+    assert [(k, v) for k, v in want.items() if k not in got.cells or not _same(got.cells[k].value, v)] == []
+
+
 @pytest.mark.parametrize("pdf", [p for p in PDFS if p.stem not in ("scanned", "picture-table")], ids=lambda p: p.stem)
 def test_i020_quiet_on_text_pdfs(pdf):
     assert [f for f in validate(import_report(pdf)) if f.rule == "I020"] == []

@@ -25,9 +25,11 @@ An encrypted, damaged or non-PDF file raises :class:`~addin.errors.InputError`.
 Text drawn in a font without a Unicode map (pdfminer shows ``(cid:123)``; copying it
 gives gibberish) is as unreadable as a picture, and said so the same way.
 
+A row split by a page break (``4.保护第三`` at the foot of one page, ``方合法权益`` at the
+top of the next) is found by the first part of its label, a cut label as in pasted text.
+
 Limits: a table drawn without ruling lines is read line by line as pasted text is
-(label and values on one line); its labels must not wrap. A table row split by a page
-break (label half on the next page) loses that row.
+(label and values on one line); its labels must not wrap.
 """
 
 from __future__ import annotations
