@@ -61,7 +61,8 @@ def write_report(report, out: Path, force: bool) -> list[str]:
 def summary_lines(report) -> list[str]:
     """What was found, in Chinese: format, year, agency, tables, sections."""
     spec = report.spec
-    lines = [f"机关：{report.agency or '（未识别）'}；年度：{report.year or '（未识别）'}；格式：{spec.name}"]
+    lines = [f"机关：{report.agency or '（未识别）'}；年度：{report.year or '（未识别）'}；"
+             f"格式：{spec.name if report.format else '（未识别）'}"]
     for t in spec.tables:
         keys = t.cell_keys()
         rows = {k.split(".")[1] for k in keys if k in report.cells}

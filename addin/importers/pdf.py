@@ -34,6 +34,7 @@ Limits: a table drawn without ruling lines is read line by line as pasted text i
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -45,6 +46,10 @@ from ..errors import InputError
 from ..formats import load_format
 from .anchors import norm, section_heading, value_state
 from .tokens import BREAK, Token, cell
+
+# pdfminer logs what it cannot render as English warnings on stderr; what matters to the
+# user reaches them as findings or as a Chinese message instead.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 #: Most pages read from one PDF (real reports have 5–20).
 MAX_PAGES = 200
