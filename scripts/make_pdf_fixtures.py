@@ -43,7 +43,6 @@ from addin.document.docx_writer import set_font, write_docx  # noqa: E402
 from addin.document.narrative import build_document  # noqa: E402
 from addin.document.pdf import FONTS_CONF  # noqa: E402
 from addin.examples import random_report  # noqa: E402
-from addin.formats import load_format  # noqa: E402
 from addin.libreoffice import convert  # noqa: E402
 from addin.model import Report  # noqa: E402
 
@@ -372,10 +371,6 @@ def prose(doc, lines) -> None:
             paragraph(doc, ln, 15, SUB)
         else:
             paragraph(doc, ln)
-
-
-def caption(doc, text: str) -> None:
-    paragraph(doc, text, 12, HEAD, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
 
 
 def handbuilt(report, prose_key: str, variant: str, picture: Path | None = None):
