@@ -307,7 +307,7 @@ def _pdf_parse(path: Path) -> int:
 
 def bench_pdf(tmp: Path, quick: bool) -> None:
     """PDF import per page against pdfplumber's own page parse (goal ≤ 1.5×), on the
-    LibreOffice-made test set and a real published report; then ``review`` over a folder
+    LibreOffice-made test set; then ``review`` over a folder
     of 1,000 PDFs (copies of that set) on all cores."""
     from addin.importers import import_report
     from addin.review.batch import review
