@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from ..document.narrative import TITLE_SUFFIX, build_document, generated_sections
-from ..errors import InputError
+from ..errors import InputError, os_error_message
 from ..findings import summary
 from ..readers import read_report
 from ..ruleset import load_rules
@@ -75,7 +75,7 @@ def _output_dir(path: str) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise InputError(f"无法创建输出文件夹 {out}：{e.strerror or e}") from None
+        raise InputError(os_error_message(e, "创建输出文件夹", out)) from None
     return out
 
 
@@ -138,7 +138,7 @@ def run(args) -> int:
                         failed += 1
                         print(f"错误：无法生成 PDF：{e}", file=sys.stderr)
     except OSError as e:
-        raise InputError(f"无法写入输出文件夹 {out}：{e.strerror or e}") from None
+        raise InputError(os_error_message(e, "写入输出文件夹", out)) from None
     for path in written:
         print(f"已导出：{path}")
     print(f"用时 {time.perf_counter() - started:.1f} 秒", file=sys.stderr)

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, os_error_message
 from ..findings import Finding
 from ..formats import FORMATS, format_for_year
 from ..model import CONTACT_FIELDS, Report
@@ -97,7 +97,7 @@ def read_report_json(path: Path) -> Report:
     except UnicodeDecodeError as e:
         raise InputError(f"{path}：不是 UTF-8 编码的文本（第 {e.start} 字节）") from None
     except OSError as e:
-        raise InputError(f"无法读取 {path}：{e.strerror}") from None
+        raise InputError(os_error_message(e, "读取", path)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
