@@ -34,6 +34,9 @@ def check_args(args) -> None:
     """Refuse unsafe combinations before anything starts."""
     if getattr(args, "workers", 1) < 1:
         raise InputError("--workers 至少为 1。")
+    port = getattr(args, "port", 8000)
+    if not 1 <= port <= 65535:
+        raise InputError(f"端口 {port} 无效：--port 应在 1 到 65535 之间（默认 8000）。")
     from ..server.app import API_KEY_ENV, is_loopback
 
     if bool(args.certfile) != bool(args.keyfile):
@@ -50,8 +53,30 @@ def check_args(args) -> None:
                              "或在 HTTPS 反向代理之后运行并加 --behind-proxy。")
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port another program already listens on, with a Chinese message, before
+    the workers start (uvicorn would only log an English error)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise InputError(f"无法解析监听地址：{host}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except PermissionError:
+            raise InputError(f"没有权限监听端口 {port}（1024 以下的端口需要管理员权限）：请换一个端口，例如 --port 8000。") from None
+        except OSError as e:
+            raise InputError(f"无法监听 {host}:{port}：端口已被其他程序占用，或地址不属于本机（{e.strerror}）。"
+                             "请换一个端口，例如 --port 8001。") from None
+
+
 def run(args) -> int:
     check_args(args)
+    check_port_free(args.host, args.port)
     import importlib.util
 
     if importlib.util.find_spec("xlwings_server") is None or importlib.util.find_spec("uvicorn") is None:
