@@ -32,6 +32,9 @@ DESCRIPTION = (
 )
 FORMATS_OUT = ("docx", "html", "pdf", "json")
 DEFAULT_TO = "docx,html,pdf"
+#: Longest file name stem in UTF-8 bytes: file systems allow 255 bytes a name (85 Chinese
+#: characters); this leaves room for the extension and a copy's “ (2)”.
+MAX_STEM_BYTES = 240
 #: How many findings the warning lists before “…”.
 SHOW_FINDINGS = 10
 
@@ -57,7 +60,10 @@ def safe_stem(agency: str, year: int | None) -> str:
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = re.sub(r'[\\/:*?"<>|]+', "_", name)
     name = re.sub(r"\.{2,}", "_", name).strip(" ._")
-    return (name or TITLE_SUFFIX)[:120]
+    name = name or TITLE_SUFFIX
+    while len(name.encode("utf-8")) > MAX_STEM_BYTES:  # a name is limited in bytes: 255, a Chinese character is 3
+        name = name[:-1]
+    return name
 
 
 def _formats(text: str) -> list[str]:

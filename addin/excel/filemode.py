@@ -14,6 +14,7 @@ permits use by government institutions; its key is the literal ``noncommercial``
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import shutil
 import tempfile
@@ -161,6 +162,8 @@ def mark_file(src: str | Path, output: str | Path | None = None, force: bool = F
         failed = [a["prompt"] for a in alerts if a.get("mode") == "critical"]
         if failed:
             raise InputError("；".join(failed))
+        data = io.BytesIO()  # built in memory: a full disk then fails one plain write, not inside openpyxl
+        target.save(data)
         with atomic_output(out, force=force) as part:
-            target.save(part)
+            part.write_bytes(data.getvalue())
     return MarkResult(out, actions["actions"], alerts, findings, recalculated)

@@ -5,7 +5,7 @@ temporary file in the target's folder and put in place only when complete, so a
 crash, a kill or a full disk leaves either the old file or the new one — never a torn
 one — and never a stray file under the final name.
 
-* The temporary name is short (``.nb-<random>.part``): a long Chinese file name, near
+* The temporary name is short (``.nb-<pid>-<random>.part``): a long Chinese file name, near
   the 255-byte limit of a name, still has room for it.
 * A new file gets the mode the umask gives (like any program's output); a replaced file
   keeps its own mode.
@@ -13,6 +13,8 @@ one — and never a stray file under the final name.
   is hard-linked to the final name, which fails if a file of that name appeared
   meanwhile (another ``nianbao`` writing the same output), so two writers never
   silently replace each other's work.
+* A temporary file a killed run left behind (its process is gone) is removed by the
+  next write into the same folder.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
+import signal
 import stat
 from pathlib import Path
 from typing import Iterator
@@ -30,6 +34,7 @@ from ..errors import InputError, os_error_message
 #: The temporary file's name: a dot (hidden), a random part, ``.part``.
 PART_PREFIX = ".nb-"
 PART_SUFFIX = ".part"
+_PART_NAME = re.compile(r"\.nb-(\d+)-[0-9a-f]{8}\.part")
 
 
 def _folder(path: Path) -> Path:
@@ -77,10 +82,33 @@ def _writable(path: Path) -> bool:
         return True
 
 
+def _sweep_parts(folder: Path) -> None:
+    """Remove temporary files that killed runs of this machine left in ``folder``
+    (``.nb-<pid>-<random>.part`` whose process is gone)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        m = _PART_NAME.fullmatch(entry.name)
+        if m is None or int(m.group(1)) == os.getpid():
+            continue
+        try:
+            if entry.stat(follow_symlinks=False).st_uid != os.geteuid():
+                continue
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+        except OSError:
+            continue
+
+
 def _create_part(folder: Path) -> Path:
     """Create an empty temporary file in ``folder`` with the umask's mode."""
+    _sweep_parts(folder)
     for _ in range(100):
-        part = folder / f"{PART_PREFIX}{secrets.token_hex(6)}{PART_SUFFIX}"
+        part = folder / f"{PART_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{PART_SUFFIX}"
         try:
             fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
         except FileExistsError:
@@ -88,6 +116,21 @@ def _create_part(folder: Path) -> Path:
         os.close(fd)
         return part
     raise InputError(f"无法在 {folder} 中创建临时文件")
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold back SIGINT and SIGTERM for a moment (they arrive when it ends)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _fsync(path: Path) -> None:
@@ -136,10 +179,18 @@ def atomic_output(path: str | Path, force: bool = False) -> Iterator[Path]:
     path = Path(path)
     check_target(path, force)
     folder = _folder(path)
+    made: list[Path] = []
     try:
-        part = _create_part(folder)
+        with _signals_held():  # Ctrl-C lands before the file exists or after it is known here
+            made.append(_create_part(folder))
     except OSError as e:
         raise InputError(os_error_message(e, "写入", path)) from None
+    except BaseException:
+        for p in made:
+            with contextlib.suppress(OSError):
+                p.unlink()
+        raise
+    part = made[0]
     try:
         yield part
         _fsync(part)
