@@ -70,6 +70,15 @@ def _tidy(n: int | Decimal) -> int | Decimal:
     return n
 
 
+def _date_text(v: datetime.date | datetime.time | datetime.timedelta) -> str:
+    """A date as the filer saw it: ``2025-03-01`` (a time only when there is one)."""
+    if isinstance(v, datetime.datetime):
+        return v.date().isoformat() if v.time() == datetime.time(0) else v.isoformat(sep=" ", timespec="minutes")
+    if isinstance(v, datetime.timedelta):
+        return str(v)
+    return v.isoformat()
+
+
 def parse_value(raw: Any, kind: str = "count") -> CellValue:
     """Normalise ``raw`` for a cell of value ``kind`` (see :data:`addin.formats.KINDS`)."""
     if raw is None:
@@ -88,7 +97,7 @@ def parse_value(raw: Any, kind: str = "count") -> CellValue:
     if isinstance(raw, Decimal):
         return CellValue(raw, NUMBER, _tidy(raw)) if raw.is_finite() else CellValue(raw, INVALID, note="不是数字")
     if isinstance(raw, (datetime.date, datetime.time, datetime.timedelta)):
-        return CellValue(raw, INVALID, note=_DATE_NOTE[type(raw).__name__])
+        return CellValue(_date_text(raw), INVALID, note=_DATE_NOTE[type(raw).__name__])
     if not isinstance(raw, str):
         return CellValue(raw, INVALID, note=f"无法识别的值类型 {type(raw).__name__}")
 

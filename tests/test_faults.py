@@ -368,13 +368,16 @@ def test_ctrl_c_while_reading(command, inputs, dirs):
     """SIGINT early (loading, reading inputs): exit 130, no output, nothing left."""
     out, tmp = dirs
     args, _ = commands(inputs, out)[command]
-    for delay in (0.3, 0.8):
+    for delay in (0.5, 1.0):
         proc = start(args, tmp)
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=60)
         assert "Traceback" not in stdout + stderr, stderr
-        assert proc.returncode in (130, 0, 1), stderr
+        if proc.returncode == -signal.SIGINT:  # still inside the interpreter's own start-up
+            assert stdout == stderr == ""
+        else:
+            assert proc.returncode in (130, 0, 1), stderr
         if proc.returncode == 130:
             assert list(out.iterdir()) == []
         for p in list(out.iterdir()):
