@@ -49,6 +49,29 @@ def _format_cell(wb) -> None:
     wb[sheet.strip("'")][coord] = "2019"
 
 
+def _external_reference(path: Path) -> None:
+    """Make 表三!D8 a formula into another workbook (``=[1]Sheet1!A1``) with its cached
+    value, and add the external-link part, as Excel saves such a workbook."""
+    import re
+    import zipfile
+
+    from addin.readers.workbook import _sheet_parts
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+        sheet = _sheet_parts(z)[1]["表三"]
+    xml, n = re.subn(rb'(<c r="D8"[^>]*>)(<v>)', rb"\1<f>[1]Sheet1!A1</f>\2", parts[sheet])
+    assert n == 1
+    parts[sheet] = xml
+    parts["xl/externalLinks/externalLink1.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><externalBook><sheetNames><sheetName val="Sheet1"/></sheetNames>'
+        b'</externalBook></externalLink>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
 def _set(**cells):
     def change(wb):
         for where, value in cells.items():
@@ -71,13 +94,16 @@ FIXTURES = {
     "not-applicable": ("2021", _set(表三_D8="/", 表三_E8="无")),
     "broken-name": ("2021", _broken_name),
     "format-cell-says-2019": ("2021", _format_cell),
+    "external-reference": ("2021", "zip", _external_reference),
     "demo": ("demo", None),
     "blank": ("blank", None),
 }
 
 
 def build(name: str, folder: Path) -> Path:
-    kind, change = FIXTURES[name]
+    kind, *change = FIXTURES[name]
+    zip_change = change[1] if change[0] == "zip" else None
+    change = None if zip_change else change[0]
     path = folder / f"{name}.xlsx"
     if kind == "demo":
         report, typed_over = demo_report("2021")
@@ -92,6 +118,8 @@ def build(name: str, folder: Path) -> Path:
         write_workbook(example_report(kind), path)
     if change is not None:
         _edit(path, change)
+    if zip_change is not None:
+        zip_change(path)
     return path
 
 
@@ -112,11 +140,15 @@ def test_the_fixtures_cover_what_once_split_them(tmp_path):
     """The cases of the issue give the findings they should (so the agreement above is
     about something): the error value is 公式出错, totals are computed, the merge is read."""
     def rules(name):
-        return {(f.rule, *f.locations[:1]) for f in validate(read_workbook(build(name, tmp_path)))}
+        folder = tmp_path / f"{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        return {(f.rule, *f.locations[:1]) for f in validate(read_workbook(build(name, folder)))}
 
     assert ("V001", "表三!E8") in rules("error-value")
     assert not any(r[0] in ("T301", "T302", "T303") for r in rules("example-2021"))
     assert any(r[0] == "V001" for r in rules("date-in-number-cell"))
+    assert ("W004", "表三!D8") in rules("external-reference")
+    assert not any(r[0] == "W004" for r in rules("example-2021"))
 
 
 def test_a_workbook_with_every_table_deleted_is_refused_by_both(tmp_path):

@@ -130,6 +130,18 @@ def findings_of(payload: dict) -> list:
         book.close()
 
 
+def _file_findings(report) -> list:
+    """What only the file shows, not the values Excel sends: a cell whose formula refers
+    to another workbook (W004), from the reader's findings, under the macros' rule set."""
+    from dataclasses import replace
+
+    from .macros import _rules
+
+    rules = _rules()
+    return [replace(p, severity=rules.get(p.rule).severity) for p in report.problems
+            if p.rule == "W004" and rules.get(p.rule) is not None]
+
+
 def mark_file(src: str | Path, output: str | Path | None = None, force: bool = False,
               script: str = "validate", recalc: bool | None = None) -> MarkResult:
     """Validate ``src`` and write the marked copy to ``output`` (default ``<name>-校验.xlsx``).
@@ -151,11 +163,11 @@ def mark_file(src: str | Path, output: str | Path | None = None, force: bool = F
     check_target(out, force)
     # Check the file exactly as `validate` does, before LibreOffice sees it: a text file
     # renamed .xlsx, an encrypted or empty workbook, one not made from the template.
-    read_workbook(src)
+    checked = read_workbook(src)
     with tempfile.TemporaryDirectory(prefix="nianbao-mark-") as tmp:
         values_wb, recalculated = values_workbook(src, Path(tmp), recalc)
         payload = book_json(values_wb, name=src.name)
-        findings = findings_of(payload) if script == "validate" else []
+        findings = findings_of(payload) + _file_findings(checked) if script == "validate" else []
         actions = run_script(payload, script)
         target = _load(src)
         alerts = apply_actions(target, actions)

@@ -368,7 +368,61 @@ def read_workbook(path: str | Path) -> Report:
     except OSError as e:
         raise InputError(os_error_message(e, "读取", path)) from None
     values, locations = named_values(data, name)
-    return report_from_named_cells(values, locations, str(path))
+    report = report_from_named_cells(values, locations, str(path))
+    report.problems.extend(external_reference_findings(data, locations, report.spec))
+    return report
+
+
+#: A reference to another workbook inside a formula: ``[1]Sheet1!A1`` as saved.
+_EXTERNAL = re.compile(r"\[\d+\]")
+
+
+def external_references(data: bytes, locations: dict[str, str]) -> dict[str, str]:
+    """``{defined name: formula}`` of our named cells whose formula refers to another
+    workbook. Such a cell is read from the value last calculated — silently stale once
+    the other workbook changes — so it is reported (W004). Only workbooks that have
+    external links at all have their sheets scanned."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        if not any(n.startswith("xl/externalLinks/") for n in z.namelist()):
+            return {}
+        _, parts, _ = _sheet_parts(z)
+        at: dict[str, dict[str, list[str]]] = {}
+        for dn, location in locations.items():
+            sheet, coord = location.rsplit("!", 1)
+            at.setdefault(sheet, {}).setdefault(coord, []).append(dn)
+        found: dict[str, str] = {}
+        for sheet, coords in at.items():
+            if sheet not in parts or parts[sheet] not in z.namelist():
+                continue
+            with z.open(parts[sheet]) as fh:
+                for _, el in iterparse(fh):
+                    if el.tag == _NS + "c":
+                        names = coords.get(el.get("r"))
+                        formula = el.findtext(_NS + "f") if names else None
+                        if formula and _EXTERNAL.search(formula):
+                            for dn in names:
+                                found[dn] = formula
+                    elif el.tag == _NS + "row":
+                        el.clear()
+    return found
+
+
+def external_reference_findings(data: bytes, locations: dict[str, str], spec) -> list:
+    """W004 for each named cell whose value comes from another workbook."""
+    from ..layout import key_of_name
+    from .cells import _problem
+
+    try:
+        refs = external_references(data, locations)
+    except Exception:  # noqa: BLE001 - the values were read; a scan that fails only loses the note
+        return []
+    out = []
+    for dn, formula in sorted(refs.items()):
+        key = key_of_name(dn)
+        where = spec.cells[key].describe() if key in spec.cells else locations[dn]
+        out.append(_problem("W004", [key] if key in spec.cells else [], [locations[dn]], where=where,
+                            formula="=" + formula))
+    return out
 
 
 def named_values(data: bytes, name: str) -> tuple[dict[str, Any], dict[str, str]]:
