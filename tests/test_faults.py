@@ -378,11 +378,9 @@ def test_ctrl_c_while_reading(command, inputs, dirs):
             assert stdout == stderr == ""
         else:
             assert proc.returncode in (130, 0, 1), stderr
-        if proc.returncode == 130:
-            assert list(out.iterdir()) == []
+        assert_nothing_left(out, tmp)  # an output, if the signal came after it was put in place, is whole
         for p in list(out.iterdir()):
             p.unlink()
-        assert_nothing_left(out, tmp)
 
 
 @pytest.mark.parametrize("command", ["new", "mark", "review"])
@@ -604,3 +602,36 @@ def test_ctrl_c_during_libreoffice_leaves_nothing(inputs, dirs):
         except OSError:
             continue
         assert str(profile).encode() not in cmdline, "LibreOffice outlived the interrupted run"
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Processes whose environment holds ``marker`` (our TMPDIR): what a run left running."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if marker.encode() in Path(f"/proc/{pid}/environ").read_bytes():
+                found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+def test_ctrl_c_stops_a_review_and_its_workers(inputs, dirs, tmp_path):
+    """A batch on worker processes: Ctrl-C ends it promptly, workers included, with one
+    message and no traceback from any worker."""
+    out, tmp = dirs
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for n in range(60):
+        (batch / f"r{n}.xlsx").write_bytes((inputs / f"dept{n % 2}.xlsx").read_bytes())
+    proc = start(["review", batch, "-o", out / "审核.xlsx", "--jobs", "2"], tmp)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert "Traceback" not in stdout + stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert proc.returncode in (130, 0), stderr
+    if proc.returncode == 130:
+        assert stderr.count("已中断") == 1
+    time.sleep(0.5)
+    assert _processes_with(str(tmp)) == [], "worker processes outlived the review"
+    assert_nothing_left(out, tmp, allowed={"审核.xlsx"})
