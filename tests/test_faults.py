@@ -635,3 +635,21 @@ def test_ctrl_c_stops_a_review_and_its_workers(inputs, dirs, tmp_path):
     time.sleep(0.5)
     assert _processes_with(str(tmp)) == [], "worker processes outlived the review"
     assert_nothing_left(out, tmp, allowed={"审核.xlsx"})
+
+
+def test_sigterm_while_writing(inputs, dirs):
+    """SIGTERM (a service stopping, a job killed politely) unwinds like Ctrl-C: exit 143."""
+    out, tmp = dirs
+    args, _ = commands(inputs, out)["review"]
+    for _ in range(8):
+        proc = start([*args, "--force"], tmp)
+        landed = _wait_for_part(proc, out)
+        if landed:
+            proc.terminate()
+        stdout, stderr = proc.communicate(timeout=60)
+        assert "Traceback" not in stdout + stderr, stderr
+        assert_nothing_left(out, tmp)
+        if landed and proc.returncode == 143:
+            assert "已终止" in stderr
+            return
+    pytest.fail("no SIGTERM landed while writing")
