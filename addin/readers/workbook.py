@@ -18,8 +18,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,6 @@ from openpyxl.xml.functions import iterparse
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from ..errors import InputError, ZIP_ERRORS, os_error_message
-from ..findings import Finding
 from ..layout import defined_name, key_of_name
 from ..model import Report
 from ..ruleset import computed_cells
@@ -409,7 +407,6 @@ def external_references(data: bytes, locations: dict[str, str]) -> dict[str, str
 
 def external_reference_findings(data: bytes, locations: dict[str, str], spec) -> list:
     """W004 for each named cell whose value comes from another workbook."""
-    from ..layout import key_of_name
     from .cells import _problem
 
     try:
