@@ -653,3 +653,25 @@ def test_sigterm_while_writing(inputs, dirs):
             assert "已终止" in stderr
             return
     pytest.fail("no SIGTERM landed while writing")
+
+
+def test_report_json_in_odd_encodings(inputs, dirs):
+    """Report JSON saved as UTF-16 (Notepad's “Unicode”), cut mid-character or mid-value:
+    a Chinese reason each, exit 2; with a UTF-8 BOM it is read."""
+    out, tmp = dirs
+    data = (inputs / "report.json").read_bytes()
+    cases = {
+        "utf16.json": (data.decode("utf-8").encode("utf-16"), "UTF-16"),
+        "cut-char.json": (data[:data.index("局".encode()) + 2], "最后一个字的中间"),
+        "cut-value.json": (data[: len(data) // 2], "不是合法的 JSON"),
+        "bom.json": (b"\xef\xbb\xbf" + data, None),
+    }
+    for name, (content, _) in cases.items():
+        (out / name).write_bytes(content)
+    r = nianbao(["validate", *(out / n for n in cases)], tmp)
+    assert "Traceback" not in r.stdout + r.stderr and r.returncode == 2, r.stderr
+    for name, (_, words) in cases.items():
+        line = next((ln for ln in r.stderr.splitlines() if ln.startswith(f"{out / name}: 错误：")), None)
+        assert (line is None) == (words is None), (name, r.stderr)
+        assert words is None or words in line
+    assert f"{out / 'bom.json'}: " in r.stdout
