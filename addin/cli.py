@@ -127,6 +127,17 @@ def run_folder() -> Iterator[Path | None]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+#: lxml reports a failed write as ``SerialisationError: IO_ENOSPC`` and the like.
+_LXML_IO = {"IO_ENOSPC": "磁盘空间不足", "IO_EDQUOT": "超出磁盘配额", "IO_EFBIG": "文件超过系统允许的大小",
+            "IO_EACCES": "没有权限", "IO_EROFS": "所在磁盘或文件夹是只读的", "IO_EIO": "读写错误"}
+
+
+def _serialisation_cause(e: Exception) -> str | None:
+    if type(e).__name__ != "SerialisationError":
+        return None
+    return next((cause for code, cause in _LXML_IO.items() if code in str(e)), None)
+
+
 def _terminate(signum, frame) -> None:
     raise Terminated
 
@@ -145,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
             pass
     with contextlib.suppress(ValueError):  # only the main thread may set handlers
         signal.signal(signal.SIGTERM, _terminate)
+    if argv is None and not os.environ.get(DEBUG_ENV):  # run as the program, not called by a test
+        # An error inside a finaliser (openpyxl's sheet writer on a full disk, a zip file
+        # closed by the garbage collector) would print “Exception ignored … Traceback”
+        # after the real message has been given: keep it out of the filer's sight.
+        sys.unraisablehook = lambda unraisable: None
     try:
         parser, modules = build_parser()
         args = parser.parse_args(argv)
@@ -173,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
         _complain("错误：内存不足，无法完成。请关闭其他程序后重试，或分批处理。")
         return 2
     except Exception as e:  # noqa: BLE001 - a bug must still end with a message, not a traceback
+        cause = _serialisation_cause(e)
+        if cause:  # lxml writing openpyxl's temporary sheet files into a full temporary folder
+            _complain(f"错误：无法写入临时文件夹 {tempfile.gettempdir()}：{cause}")
+            return 2
         if os.environ.get(DEBUG_ENV):
             traceback.print_exc()
         _complain(f"错误：程序内部出错（{type(e).__name__}: {str(e)[:300]}）。"
