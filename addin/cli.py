@@ -154,13 +154,28 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
+    program = argv is None  # run as the program, not called by a test
+    previous = None
     with contextlib.suppress(ValueError):  # only the main thread may set handlers
-        signal.signal(signal.SIGTERM, _terminate)
-    if argv is None and not os.environ.get(DEBUG_ENV):  # run as the program, not called by a test
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    if program and not os.environ.get(DEBUG_ENV):
         # An error inside a finaliser (openpyxl's sheet writer on a full disk, a zip file
         # closed by the garbage collector) would print “Exception ignored … Traceback”
         # after the real message has been given: keep it out of the filer's sight.
         sys.unraisablehook = lambda unraisable: None
+    try:
+        return _run(argv)
+    finally:
+        with contextlib.suppress(ValueError, TypeError):
+            if program:  # the work is done and reported: a late Ctrl-C has nothing left to stop
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            elif previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: list[str] | None) -> int:
+    """Run one command; every failure becomes a Chinese line and an exit code."""
     try:
         parser, modules = build_parser()
         args = parser.parse_args(argv)
