@@ -53,6 +53,11 @@ def check_target(path: Path, force: bool) -> None:
     file unless ``force`` (a read-only one is named as such), a folder, a missing or
     unwritable folder, a name longer than the file system allows."""
     path = Path(path)
+    folder = _folder(path)
+    size, limit = len(os.fsencode(path.name)), _name_limit(folder) if folder.is_dir() else 255
+    if size > limit:  # checked first: the system cannot even look such a name up
+        raise InputError(f"文件名过长：{path.name}（{size} 字节，此文件系统上限 {limit} 字节；"
+                         "一个汉字占 3 字节）。请换一个短一些的文件名。")
     if path.is_dir():
         raise InputError(f"输出路径是一个文件夹：{path}")
     if path.exists() or path.is_symlink():
@@ -60,17 +65,12 @@ def check_target(path: Path, force: bool) -> None:
             if not _writable(path):
                 raise InputError(f"输出文件已存在且为只读：{path}。如确需覆盖，请加 --force（覆盖后仍保持只读）。")
             raise InputError(f"文件已存在：{path}。如需覆盖，请加 --force。")
-    folder = _folder(path)
     if not folder.exists():
         raise InputError(f"输出文件夹不存在：{folder}")
     if not folder.is_dir():
         raise InputError(f"输出路径中的“{folder}”不是文件夹")
     if not os.access(folder, os.W_OK):
         raise InputError(f"没有写入权限：{folder}（无法在此文件夹中创建文件）")
-    limit = _name_limit(folder)
-    if len(os.fsencode(path.name)) > limit:
-        raise InputError(f"文件名过长：{path.name}（{len(os.fsencode(path.name))} 字节，"
-                         f"此文件系统上限 {limit} 字节；一个汉字占 3 字节）。请换一个短一些的文件名。")
 
 
 def _writable(path: Path) -> bool:
