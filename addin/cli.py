@@ -83,6 +83,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
 
 def _sweep(base: Path) -> None:
     """Remove run folders left by runs that were killed (their process is gone)."""
+    if os.name != "posix":  # os.kill(pid, 0) asks whether a process lives only on POSIX
+        return
     try:
         entries = list(os.scandir(base))
     except OSError:

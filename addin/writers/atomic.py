@@ -85,6 +85,8 @@ def _writable(path: Path) -> bool:
 def _sweep_parts(folder: Path) -> None:
     """Remove temporary files that killed runs of this machine left in ``folder``
     (``.nb-<pid>-<random>.part`` whose process is gone)."""
+    if os.name != "posix":  # os.kill(pid, 0) asks whether a process lives only on POSIX
+        return
     try:
         entries = list(os.scandir(folder))
     except OSError:
