@@ -43,6 +43,16 @@ def _run(cmd: list[str], timeout: float, env: dict[str, str]) -> subprocess.Comp
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
+def _reason(proc: subprocess.CompletedProcess) -> str:
+    """Why a conversion failed, in a line a filer can read: LibreOffice's own message if
+    it gave one, never its native backtrace (``Fatal exception``, ``Stack:``, addresses)."""
+    text = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace")
+    if "Fatal exception" in text or "Stack:" in text or proc.returncode < 0:
+        return "LibreOffice 打开该文件时崩溃"
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith(("Warning:", "convert "))]
+    return lines[-1][:160] if lines else "未生成输出文件"
+
+
 def _env(profile: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     return {**os.environ, "HOME": profile, "TMPDIR": profile, **(extra or {})}
 
@@ -71,8 +81,7 @@ def convert(src: Path, to: str, outdir: Path, timeout: float = 180, filter_: str
             raise InputError(f"LibreOffice 转换超时（{timeout:.0f} 秒）：{src.name}") from None
     out = outdir / (src.stem + "." + to)
     if proc.returncode != 0 or not out.exists():
-        detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()[-300:]
-        raise InputError(f"LibreOffice 无法转换 {src.name}：{detail or '未生成输出文件'}")
+        raise InputError(f"LibreOffice 无法转换 {src.name}：{_reason(proc)}。请确认文件能在 LibreOffice 或 WPS 中打开。")
     return out
 
 

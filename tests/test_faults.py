@@ -678,3 +678,17 @@ def test_report_json_in_odd_encodings(inputs, dirs):
         assert (line is None) == (words is None), (name, r.stderr)
         assert words is None or words in line
     assert f"{out / 'bom.json'}: " in r.stdout
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_crash_is_one_chinese_line(tmp_path):
+    """What LibreOffice cannot open (mark checks first, but a conversion can still fail):
+    a Chinese line, not LibreOffice's native backtrace."""
+    from addin.libreoffice import recalculate
+
+    src = tmp_path / "坏.xlsx"
+    src.write_text("不是工作簿", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        recalculate(src, tmp_path / "out")
+    text = str(e.value)
+    assert "坏.xlsx" in text and "0x" not in text and "Stack" not in text and "\n" not in text
