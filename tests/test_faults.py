@@ -366,11 +366,11 @@ def test_ctrl_c_while_writing(command, inputs, dirs):
     assert interrupted, f"{command}: no SIGINT landed while writing"
 
 
-@pytest.mark.parametrize("command", ["new", "review", "rollup"])
+@pytest.mark.parametrize("command", WRITERS + ["validate"])
 def test_ctrl_c_while_reading(command, inputs, dirs):
     """SIGINT early (loading, reading inputs): exit 130, no output, nothing left."""
     out, tmp = dirs
-    args, _ = commands(inputs, out)[command]
+    args = commands(inputs, out)[command][0] if command != "validate" else ["validate", inputs / "filled.xlsx"]
     for delay in (0.5, 1.0):
         proc = start(args, tmp)
         time.sleep(delay)
