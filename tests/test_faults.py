@@ -692,3 +692,13 @@ def test_libreoffice_crash_is_one_chinese_line(tmp_path):
         recalculate(src, tmp_path / "out")
     text = str(e.value)
     assert "坏.xlsx" in text and "0x" not in text and "Stack" not in text and "\n" not in text
+
+
+def test_serve_refuses_an_unreadable_certificate(permissions_apply, dirs, tmp_path):
+    _, tmp = dirs
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    for p in (cert, key):
+        p.write_text("-----BEGIN-----\n")
+    key.chmod(0)
+    r = nianbao(["serve", "--certfile", cert, "--keyfile", key], tmp, drop_dac, timeout=60)
+    assert_clean_failure(r, "没有权限", str(key))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ..errors import InputError
+from ..errors import InputError, os_error_message
 
 DESCRIPTION = (
     "启动 xlwings Server，提供 Office.js 加载项（Excel 2021、Microsoft 365、网页版 Excel）：\n"
@@ -44,6 +44,12 @@ def check_args(args) -> None:
     for f in (args.certfile, args.keyfile):
         if f and not os.path.isfile(f):
             raise InputError(f"找不到证书文件：{f}")
+        if f:
+            try:
+                with open(f, "rb"):
+                    pass
+            except OSError as e:
+                raise InputError(os_error_message(e, "读取证书文件", f)) from None
     if not is_loopback(args.host):
         if not os.environ.get(API_KEY_ENV):
             raise InputError(f"在 {args.host} 上提供服务前，请设置访问密钥环境变量 {API_KEY_ENV}"
