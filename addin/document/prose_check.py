@@ -502,8 +502,10 @@ _MARKER = re.compile(r"(?P<open>[（(])?(?P<word>其中|具体包括|主要包�
 _AFTER_TOTAL_COLON = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<unit>{UNITS})[：:]")
 _NUMBER_ITEM = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})")
 _TOTAL_END = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?:[（(][^（）()]*[)）])?[，,：:]?$")
+#: A share written after an item and a comma: ``信息公开年报1条，占比1.3%；……``.
+_SHARE_TAIL = r"[，,](?:约)?(?:占比?|所占比例|比例)(?:为|达)?(?P<pct2>\d+(?:\.\d+)?)%"
 _ITEM = re.compile(rf"^(?P<label>.*?)(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})"
-                   rf"(?:[（(](?:占比?|比例)?(?:为)?(?P<pct>\d+(?:\.\d+)?)%[)）]|[（(][^（）()]*[)）])?"
+                   rf"(?:[（(](?:占比?|比例)?(?:为)?(?P<pct>\d+(?:\.\d+)?)%[)）]|[（(][^（）()]*[)）]|{_SHARE_TAIL})?"
                    r"(?P<etc>等(?:[^，,、；;。]{0,8})?)?$")
 #: Words that open a clause which is not another item: a new total, a comparison, a sum.
 _NOT_ITEM = re.compile(r"^(?:已|并|还|又|另|此外|同时)?(?:共|合计|总计|累计|另有|此外|同时|全年|比上年|较|同比)"
@@ -558,6 +560,20 @@ def _first_number_item(region: str) -> re.Match | None:
     return None
 
 
+#: An item that opens with a list word breaks down the item before it (``其中公开政府信息29条，
+#: 包括机构职能13条，……``): the outer list ends there.
+_SUB_LIST = re.compile(r"^(?:其中|包括|具体包括|主要包括|包含|具体为|含)[，,：:]?")
+
+
+def _split_items(body: str, level: int) -> list[str]:
+    """The list's items: split at its separator, but a ``，占比x%`` after an item stays
+    with it when the items are separated by ``；``."""
+    if level == 3:
+        return re.split(f"[{_SEPS[level]}]", body)
+    tail = _SHARE_TAIL.replace("?P<pct2>", "?:")
+    return re.split(rf"(?!{tail})[{_SEPS[level]}]", body)
+
+
 def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, str, int]:
     """The items from ``pos``: (items, approximate, why partial, end offset)."""
     region = sentence[pos:min(end, pos + _WINDOW)]
@@ -566,7 +582,7 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
         return [], False, "", pos
     # the separator after the first item (past a bracket) decides the list's level
     after = first.end()
-    mb = re.match(r"[（(][^（）()]*[)）]", region[after:])
+    mb = re.match(rf"[（(][^（）()]*[)）]|{_SHARE_TAIL}", region[after:])
     if mb:
         after += mb.end()
     me = re.match(r"等[^，,、；;。]{0,8}", region[after:])
@@ -578,15 +594,16 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     me = _ENDS[level].search(region, after)
     stop = me.start() if me else len(region)
     body = region[:stop]
-    segments = re.split(f"[{_SEPS[level]}]", body)
+    segments = _split_items(body, level)
     items: list[Item] = []
     approx, why = False, ""
     first_has_verb = bool(_VERBS.search(segments[0]))
     used = 0
     for n, seg in enumerate(segments):
         m = _ITEM.match(seg) if len(seg) <= _CLAUSE_CHARS else None
-        if n > 0 and (_NOT_ITEM.search(seg) or (not first_has_verb and _VERBS.search(seg))):
-            break
+        if n > 0 and (_NOT_ITEM.search(seg) or (not first_has_verb and _VERBS.search(seg))
+                      or _SUB_LIST.match(seg)):
+            break  # a new total, or (包括……) the breakdown of the item before: not an item of this list
         if m is None:
             if n > 0 and seg and len(seg) <= 12 and not _CLAUSE_WORDS.search(seg) and not re.search(r"\d", seg):
                 why = why or "有未写数字的分项"
@@ -599,7 +616,8 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
         if value is None or isinstance(value, Decimal):
             break
         approx = approx or bool(m.group("approx"))
-        items.append(Item(label, value, m.group("unit"), Decimal(m.group("pct")) if m.group("pct") else None))
+        pct = m.group("pct") or m.group("pct2")
+        items.append(Item(label, value, m.group("unit"), Decimal(pct) if pct else None))
         used += len(seg) + 1
         if m.group("etc"):
             why = why or "以“等”结尾"

@@ -36,6 +36,11 @@ _TITLE_WORDS = ("政府信息公开", "信息公开", "政务公开", "年度报
 _AGENCY_END = re.compile(
     r"(?:局|办公室|办事处|人民政府|政府|委员会|委|中心|街道|镇|乡|苏木|嘎查|院|馆|所|站|队|厅|署|管委会|管理委员会|公司|集团"
     r"|处|社|会|办|部|室|科|股|园区|新区|开发区|学校|医院|台|场)$")
+#: A place's name alone (某某市, 某某区, 某某县): a title ``某某市政府信息公开工作年度报告`` is
+#: that place's people's government's report.
+_PLACE = re.compile(r"^[^\s\d我本该各全]{1,10}?(?:省|自治区|市|区|县|自治县|州|自治州|旗|盟)$")
+#: A unit inside the contact office (硚口区政府办公室信息科, 某某局综合股): cut to the office.
+_SUB_UNIT = re.compile(r"^(.{2,}?(?:局|办公室|人民政府|委员会|办事处|中心))[^局室]{1,6}(?:科|股|室|组)$")
 #: Self-references that name nobody: 我局, 本机关, and a bare level without a place (区政府办公室).
 _NOBODY = re.compile(r"^(?:我|本|该|各|全)|^[局办镇乡街委院所]$|^[区县市省州旗镇乡](?:人民政府|政府|委|级)")
 _AUTHOR = (
@@ -45,7 +50,7 @@ _AUTHOR = (
 )
 _SUBJECT = re.compile(
     r"^(?:[(（][一二三四五六七八九十]+[)）])?\s*(?:20\d{2}\s*年(?:度|以来)?)?\s*[,，]?\s*(?:在[^，,。]{2,40}?下\s*[,，])?\s*"
-    r"([^，,。；;《》“”\"\s]{3,30}?)(?:认真|深入|坚持|全面|紧紧|按照|严格|持续|进一步|始终|围绕|以|积极|扎实|贯彻|依法|高度|坚决|大力|不断|切实|着力|聚焦|全力|加强|强化|紧扣|立足)")
+    r"([^，,。；;《》“”\"\s]{3,30}?)(?:根据|依据|结合|认真|深入|坚持|全面|紧紧|按照|严格|持续|进一步|始终|围绕|以|积极|扎实|贯彻|依法|高度|坚决|大力|不断|切实|着力|聚焦|全力|加强|强化|紧扣|立足)")
 _TITLE_LABEL = re.compile(r"^\s*(?:标\s*题|名\s*称|文件名称)\s*[:：]\s*")
 #: A portal's catalogue fields: 发布机构：某某局 (the publisher), 来源：某某局 (weaker: may be the portal).
 _PUBLISHER = re.compile(r"(?:发布机构|发文机关|发布单位|公开主体|信息来源)\s*[:：]\s*([^\s，,。；;:：|]{2,40})")
@@ -135,9 +140,14 @@ def agency_from_title(title: str) -> str:
     if m and not head:
         t = t[m.end():].lstrip("度 ")
     elif head:
+        if _PLACE.search(head) and re.match(r"度?\s*(?:的)?政府信息公开", t[m.end():].lstrip()):
+            return _name(head + "人民政府")  # 某某区2023年政府信息公开工作年度报告
         t = head
     for cut in _TITLE_WORDS:
         if cut in t:
+            if cut == "政府信息公开" and _PLACE.search(t[:t.index(cut)]):
+                # 上海市政府信息公开工作年度报告: 上海市政府 is the publisher, 上海市人民政府
+                return _name(t[:t.index(cut)] + "人民政府")
             t = t[:t.index(cut)]
             break
     t = t.strip(" :：,，、").removeprefix("关于")
@@ -190,6 +200,9 @@ def agency_from_text(preamble: str, s1: str, raw_preamble: str = "") -> str:
             name = raw[:office.start()] if office else raw
             if name.endswith("政府") and raw.endswith("办公室"):
                 name = raw  # 请与县政府办公室联系: the 办公室 is the agency itself
+            sub = _SUB_UNIT.match(raw)
+            if not (name and _AGENCY_END.search(name)) and sub:
+                name = _name(sub.group(1))  # 请联系：某某区政府办公室信息科 → 某某区政府办公室
             if name and _AGENCY_END.search(name):
                 return name
     return ""
