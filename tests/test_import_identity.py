@@ -34,3 +34,26 @@ CASES = {
 def test_agency(case):
     text, want = CASES[case]
     assert assemble(tokenize_text(text)).agency == want
+
+
+def test_a_page_viewers_label_before_the_title_is_dropped():
+    """A report read from an online page viewer: ``Page 8 - <title>`` on each page."""
+    text = "Page 3 - 青禾县信访局2022年政府信息公开工作年度报告\nP. 3\n一、总体情况\n本年度主动公开信息12条。"
+    assert assemble(tokenize_text(text)).agency == "青禾县信访局"
+    text = "第3页 - 青禾县信访局2022年政府信息公开工作年度报告\n一、总体情况\n本年度主动公开信息12条。"
+    assert assemble(tokenize_text(text)).agency == "青禾县信访局"
+
+
+@pytest.mark.parametrize("text, want", [
+    # 政府 of 政府信息公开 after an authorship verb is not a name
+    ("根据《条例》要求，结合青禾市卫生健康委员会工作实际，现编制2023年政府信息公开工作年度报告。"
+     "如有疑问，请与青禾市卫生健康委员会办公室联系。" + BODY, "青禾市卫生健康委员会"),
+    ("现将2021年度政府信息公开工作情况报告如下：" + BODY, ""),
+    # the contact sentence with the address in brackets and no 联系 after the name
+    ("如有疑问请与青禾县政务服务和大数据管理局(地址:青禾县政务服务中心3楼,联系电话:0000-1234567)。" + BODY,
+     "青禾县政务服务和大数据管理局"),
+    # a site's header line repeating the start of a title broken over two lines
+    ("青禾县人民政府\n青禾县人民政府2021年度\n信息公开年度报告\n(2022年1月)" + BODY, "青禾县人民政府"),
+])
+def test_agency_in_the_preamble(text, want):
+    assert assemble(tokenize_text(text)).agency == want

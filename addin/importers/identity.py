@@ -29,6 +29,8 @@ _YEAR_WORDS = re.compile(r"[(（]?\s*20\d{2}\s*年度?\s*[)）]?")
 _PARENS = re.compile(r"[(（][^()（）]*[)）]")
 _ALIAS = re.compile(r"[(（]\s*(?:以下|下)简称[^)）]*[)）]?")
 _JUNK = re.compile(r"^\[[^\]]*\]")  # [bookmark: _GoBack] left by Word's text export
+#: A page viewer's label before a title: ``Page 8 - 某某局2022年……年度报告``, ``第3页 - ……``.
+_PAGE_LABEL = re.compile(r"^\s*(?:page|p\.?)\s*\d+\s*[-–—:：|]\s*|^\s*第\s*\d+\s*页\s*[-–—:：|]\s*", re.I)
 _NOT_TITLE = re.compile(r"[，,。>:：;；《》]|根据|现将|按照|依据")
 _TITLE_END = re.compile(r"报告|年报")
 _TITLE_WORDS = ("政府信息公开", "信息公开", "政务公开", "年度报告", "工作报告", "年报")
@@ -42,7 +44,8 @@ _PLACE = re.compile(r"^[^\s\d我本该各全]{1,10}?(?:省|自治区|市|区|县
 #: A unit inside the contact office (硚口区政府办公室信息科, 某某局综合股): cut to the office.
 _SUB_UNIT = re.compile(r"^(.{2,}?(?:局|办公室|人民政府|委员会|办事处|中心))[^局室]{1,6}(?:科|股|室|组)$")
 #: Self-references that name nobody: 我局, 本机关, and a bare level without a place (区政府办公室).
-_NOBODY = re.compile(r"^(?:我|本|该|各|全)|^[局办镇乡街委院所]$|^[区县市省州旗镇乡](?:人民政府|政府|委|级)")
+_NOBODY = re.compile(r"^(?:我|本|该|各|全)|^[局办镇乡街委院所]$|^[区县市省州旗镇乡](?:人民政府|政府|委|级)"
+                     r"|^(?:人民)?政府$")  # 现编制2023年政府信息公开……: 政府 is the title's own word
 _AUTHOR = (
     re.compile(r"由([^，,。；;《》“”\"]{2,40}?)(?:负责)?(?:编制|制作|编写|发布|根据|按照|依据)"),
     re.compile(r"(?:编制|公布|发布|公开|现将|特将)(?:了)?(?:20\d{2}\s*年度?)?([^，,。；;《》“”\"]{2,40}?)\s*"
@@ -55,7 +58,7 @@ _TITLE_LABEL = re.compile(r"^\s*(?:标\s*题|名\s*称|文件名称)\s*[:：]\s*
 #: A portal's catalogue fields: 发布机构：某某局 (the publisher), 来源：某某局 (weaker: may be the portal).
 _PUBLISHER = re.compile(r"(?:发布机构|发文机关|发布单位|公开主体|信息来源)\s*[:：]\s*([^\s，,。；;:：|]{2,40})")
 _SOURCE = re.compile(r"(?<![信息])来源\s*[:：]\s*([^\s，,。；;:：|]{2,40})")
-_CONTACT_BY = re.compile(r"请与([^，,。；;《》“”\"]{2,40}?)联系|请联系([^，,。；;《》“”\"(（]{2,40})"
+_CONTACT_BY = re.compile(r"请与([^，,。；;《》“”\"(（]{2,40}?)(?:联系|[(（](?:地址|电话|联系))|请联系([^，,。；;《》“”\"(（]{2,40})"
                          r"|联系(?:单位|部门)[:：]\s*([^，,。；;《》“”\"(（]{2,40})")
 _CONTACT_OFFICE = re.compile(r"(?:政府信息公开|政务公开|信息公开)?(?:工作)?(?:领导小组)?(?:办公室|科|股|室)$")
 _CONTACT = {
@@ -73,7 +76,7 @@ def _clean(text: str) -> str:
     """A line as a title candidate: Word's bookmarks and a portal's ``标题：`` label dropped,
     and a letter-spaced title (``政 府 信 息 公 开`` — PDFs often space a title's
     characters) closed up."""
-    words = _TITLE_LABEL.sub("", _JUNK.sub("", text)).split()
+    words = _TITLE_LABEL.sub("", _PAGE_LABEL.sub("", _JUNK.sub("", text))).split()
     if len(words) >= 5 and sum(len(w) == 1 for w in words) >= 0.6 * len(words):
         return "".join(words)
     return " ".join(words)
@@ -115,6 +118,8 @@ def _title_candidates(texts: list[str]):
             pieces = texts[n:n + k + 1]
             if any(not _short_piece(p) for p in pieces[:-1]):
                 break
+            if any(b.startswith(a) for a, b in zip(pieces, pieces[1:])):
+                break  # a site's header repeated at the title's start: the title starts on a later line
             if k and _is_title(pieces[-1]) and _AGENCY_END.search(agency_from_title(pieces[-1])):
                 break  # the last line is a whole title by itself: the lines before are not part of it
             joined = "".join(pieces)
