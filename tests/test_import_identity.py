@@ -57,3 +57,17 @@ def test_a_page_viewers_label_before_the_title_is_dropped():
 ])
 def test_agency_in_the_preamble(text, want):
     assert assemble(tokenize_text(text)).agency == want
+
+
+@pytest.mark.parametrize("text, want", [
+    # two authorship verbs in a row: 编制发布 is not part of the name
+    ("结合工作实际，编制发布青禾省市场监管局2024年度政府信息公开报告。" + BODY, "青禾省市场监管局"),
+    # the report's own title quoted after 公布 / 编制了
+    ("信息来源:青禾区人民政府\n根据《条例》相关规定，现向社会公布《青禾市临川区发展和改革局2025年度政府信息公开工作年度报告》，"
+     "本报告由六个部分组成。" + BODY, "青禾市临川区发展和改革局"),
+    ("我镇认真编制了《石门镇2020年政府信息公开工作年度报告》。" + BODY, "石门镇"),
+    # look-alike: a notice about the reports, in 《》, still names nobody
+    ("根据《青禾县人民政府办公室关于2021年度政府信息公开工作年度报告编制工作的通知》要求，现将情况报告如下。" + BODY, ""),
+])
+def test_agency_from_the_reports_own_title_and_verbs(text, want):
+    assert assemble(tokenize_text(text)).agency == want

@@ -48,9 +48,12 @@ _NOBODY = re.compile(r"^(?:我|本|该|各|全)|^[局办镇乡街委院所]$|^[�
                      r"|^(?:人民)?政府$")  # 现编制2023年政府信息公开……: 政府 is the title's own word
 _AUTHOR = (
     re.compile(r"由([^，,。；;《》“”\"]{2,40}?)(?:负责)?(?:编制|制作|编写|发布|根据|按照|依据)"),
-    re.compile(r"(?:编制|公布|发布|公开|现将|特将)(?:了)?(?:20\d{2}\s*年度?)?([^，,。；;《》“”\"]{2,40}?)\s*"
+    re.compile(r"(?:(?:编制|公布|发布|公开|现将|特将)(?:并|和|及)?)+(?:了)?(?:20\d{2}\s*年度?)?([^，,。；;《》“”\"]{2,40}?)\s*"
                r"(?:20\d{2}\s*年度?)?(?:政府信息公开|政务公开|信息公开)"),
 )
+#: The report's own title quoted after an authorship verb: ``现向社会公布《某某局2025年度政府信息
+#: 公开工作年度报告》``, ``编制了《某某镇2020年……年度报告》`` (other titles in 《》 stay ignored).
+_OWN_TITLE_QUOTED = re.compile(r"(?:公布|发布|编制|印发)(?:了)?《([^《》]{4,70}?(?:年度报告|年报))》")
 _SUBJECT = re.compile(
     r"^(?:[(（][一二三四五六七八九十]+[)）])?\s*(?:20\d{2}\s*年(?:度|以来)?)?\s*[,，]?\s*(?:在[^，,。]{2,40}?下\s*[,，])?\s*"
     r"([^，,。；;《》“”\"\s]{3,30}?)(?:根据|依据|结合|认真|深入|坚持|全面|紧紧|按照|严格|持续|进一步|始终|围绕|以|积极|扎实|贯彻|依法|高度|坚决|大力|不断|切实|着力|聚焦|全力|加强|强化|紧扣|立足)")
@@ -180,6 +183,11 @@ def agency_from_text(preamble: str, s1: str, raw_preamble: str = "") -> str:
                 name = _name(m.group(1))
                 if name and _AGENCY_END.search(name):
                     return name
+    for m in _OWN_TITLE_QUOTED.finditer(preamble):
+        if not re.search(r"关于|通知|格式|办法|规定", m.group(1)):
+            name = agency_from_title(m.group(1))
+            if name and _AGENCY_END.search(name):
+                return name
     for rx in (_PUBLISHER,):
         m = rx.search(raw_preamble)
         if m:
