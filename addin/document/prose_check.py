@@ -628,7 +628,9 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
 def _total_before(sentence: str, start: int, prev: str) -> tuple[int | None, str, str]:
     """The total a list starting at ``start`` breaks down: (value, unit, its clause)."""
     head = sentence[max(0, start - _WINDOW):start]
-    clause = re.split(r"[，,；;：:]", head.rstrip("，,：: "))[-1] if head.strip("，,：: ") else ""
+    # the clause just before the list, also across a ；(……较上年增加45件；其中……): only when
+    # 其中 opens the sentence is the total at the end of the sentence before
+    clause = re.split(r"[，,；;：:]", head.rstrip("，,：:；; "))[-1] if head.strip("，,：:；; ") else ""
     if not clause and prev:  # 其中 opens the sentence: the total ends the sentence before
         clause = re.split(r"[，,；;：:]", prev.rstrip("。！？!?"))[-1]
     m = _TOTAL_END.search(clause[-_CLAUSE_CHARS:])
