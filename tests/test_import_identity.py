@@ -71,3 +71,13 @@ def test_agency_in_the_preamble(text, want):
 ])
 def test_agency_from_the_reports_own_title_and_verbs(text, want):
     assert assemble(tokenize_text(text)).agency == want
+
+
+def test_agency_as_the_subject_of_the_preamble():
+    """The preamble, not 总体情况, opens with the agency doing something."""
+    text = ("2022年，青禾市住房城乡建设局认真贯彻《条例》，积极做好信息公开工作。现编制发布本报告。\n"
+            "一、总体情况\n（一）主动公开情况\n2022年，我局主动公开信息275条。")
+    assert assemble(tokenize_text(text)).agency == "青禾市住房城乡建设局"
+    text = ("2023年，区人民政府办公室坚持依法公开。现公开本年度报告。\n"
+            "一、总体情况\n（一）主动公开情况\n2023年，本办主动公开信息12条。")
+    assert assemble(tokenize_text(text)).agency == ""

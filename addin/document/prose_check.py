@@ -574,6 +574,10 @@ def _split_items(body: str, level: int) -> list[str]:
     return re.split(rf"(?!{tail})[{_SEPS[level]}]", body)
 
 
+def _all_items(pieces: list[str]) -> bool:
+    return len(pieces) > 1 and all(_ITEM.match(p) and len(p) <= _CLAUSE_CHARS for p in pieces)
+
+
 def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, str, int]:
     """The items from ``pos``: (items, approximate, why partial, end offset)."""
     region = sentence[pos:min(end, pos + _WINDOW)]
@@ -595,6 +599,8 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     stop = me.start() if me else len(region)
     body = region[:stop]
     segments = _split_items(body, level)
+    if level > 1:  # 无法提供30件、不予处理3件 inside a ，-list: a 、 typed for a ，
+        segments = [p for seg in segments for p in (seg.split("、") if _all_items(seg.split("、")) else [seg])]
     items: list[Item] = []
     approx, why = False, ""
     first_has_verb = bool(_VERBS.search(segments[0]))
@@ -695,11 +701,15 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
                 total, unit, clause = _total_before(sentence, mstart + 1, "")
             # the total stated in the sentence before is quoted with the list
             total_lead = clause + "。" if total is not None and not sentence[:mstart].strip("，,：: ") else ""
+            from_prev = bool(total_lead)  # the total ends the sentence before (not named by subject)
             if total is None:
                 total, unit, total_lead = _subject_total(sentence[:mstart] if mstart <= _CLAUSE_CHARS else "", prev)
                 clause = ""
             if total is None or _TOTAL_BLOCK.search(clause):
                 continue
+            if from_prev and len({parse_number(m.group("num")) for m in _NUMBER_ITEM.finditer(prev)
+                                  if m.group("unit") == unit}) > 1:
+                continue  # “……275条，……52条。其中……”: which of the figures before the list breaks down is unclear
             units = {it.unit for it in items}
             if unit not in units:
                 continue
@@ -715,14 +725,28 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
     return tuple(out)
 
 
+def _breakdowns(parts: list[int], total: int) -> int:
+    """How many consecutive runs of ``parts`` each add up to ``total`` exactly, covering all
+    of them (0 if they do not): a list that breaks the same total down twice, by applicant
+    and then by outcome, has two."""
+    runs, acc = 0, 0
+    for p in parts:
+        acc += p
+        if acc == total:
+            runs, acc = runs + 1, 0
+        elif acc > total:
+            return 0
+    return runs if acc == 0 and total > 0 else 0
+
+
 def prose_parts(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     """A stated total that its listed parts do not add up to (the 370-vs-283 mistake)."""
     for section, text in _sections(report):
         for pl in _parts_lists(text):
             s = sum(pl.parts)
             mixed = len({it.unit for it in pl.items}) > 1
-            if s == pl.total or (mixed and pl.same_unit_sum == pl.total):
-                continue
+            if s == pl.total or (mixed and pl.same_unit_sum == pl.total) or _breakdowns(pl.parts, pl.total) > 1:
+                continue  # (two complete breakdowns in one list: 自然人6件，法人1件，予以公开1件，……)
             shown = pl.same_unit_sum if mixed else s
             parts = [it.value for it in pl.items if it.unit == pl.unit] if mixed else pl.parts
             if pl.partial and shown <= pl.total:

@@ -194,7 +194,8 @@ def agency_from_text(preamble: str, s1: str, raw_preamble: str = "") -> str:
             name = _name(m.group(1))
             if name and _AGENCY_END.search(name):
                 return name
-    for line in s1.split("\n")[:3]:
+    # the subject of 总体情况's first sentences, or of the preamble's (2022年，某某局认真贯彻……)
+    for line in s1.split("\n")[:3] + raw_preamble.split("\n")[:6]:
         m = _SUBJECT.match(line.strip())
         if m:
             name = _name(m.group(1))
