@@ -19,6 +19,7 @@ CASES = {
     "a department after the place": ("2023年青禾市水务局政府信息公开工作年度报告" + BODY, "青禾市水务局"),
     "a 街道's title": ("2021年临川街道政府信息公开工作年度报告" + BODY, "临川街道"),
     "我区 names nobody": ("我区2023年政府信息公开工作年度报告" + BODY, ""),
+    "a development zone gets no 人民政府": ("2023年青禾经济开发区政府信息公开工作年度报告" + BODY, "青禾经济开发区"),
     # the contact office with its own section
     "contact office with its 信息科": ("如对本报告有疑问，请联系：临川区政府办公室信息科，电话：0000-1234567。" + BODY,
                                      "临川区政府办公室"),

@@ -41,6 +41,8 @@ _AGENCY_END = re.compile(
 #: A place's name alone (某某市, 某某区, 某某县): a title ``某某市政府信息公开工作年度报告`` is
 #: that place's people's government's report.
 _PLACE = re.compile(r"^[^\s\d我本该各全]{1,10}?(?:省|自治区|市|区|县|自治县|州|自治州|旗|盟)$")
+#: Zones run by a 管委会, not a 人民政府: their title's name is left as it is.
+_ZONE = re.compile(r"(?:开发|新|园|示范|试验|保税|合作|高新|产业)区$")
 #: A unit inside the contact office (硚口区政府办公室信息科, 某某局综合股): cut to the office.
 _SUB_UNIT = re.compile(r"^(.{2,}?(?:局|办公室|人民政府|委员会|办事处|中心))[^局室]{1,6}(?:科|股|室|组)$")
 #: Self-references that name nobody: 我局, 本机关, and a bare level without a place (区政府办公室).
@@ -148,12 +150,12 @@ def agency_from_title(title: str) -> str:
     if m and not head:
         t = t[m.end():].lstrip("度 ")
     elif head:
-        if _PLACE.search(head) and re.match(r"度?\s*(?:的)?政府信息公开", t[m.end():].lstrip()):
+        if _PLACE.search(head) and not _ZONE.search(head) and re.match(r"度?\s*(?:的)?政府信息公开", t[m.end():].lstrip()):
             return _name(head + "人民政府")  # 某某区2023年政府信息公开工作年度报告
         t = head
     for cut in _TITLE_WORDS:
         if cut in t:
-            if cut == "政府信息公开" and _PLACE.search(t[:t.index(cut)]):
+            if cut == "政府信息公开" and _PLACE.search(t[:t.index(cut)]) and not _ZONE.search(t[:t.index(cut)]):
                 # 上海市政府信息公开工作年度报告: 上海市政府 is the publisher, 上海市人民政府
                 return _name(t[:t.index(cut)] + "人民政府")
             t = t[:t.index(cut)]
