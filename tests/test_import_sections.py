@@ -147,3 +147,18 @@ def test_titles_come_from_the_format_data():
 def test_pathological_headings_are_read_in_linear_time(text):
     """Shapes that made the heading search quadratic once; finishing at all is the test."""
     assert "s1" in imported(text).sections
+
+
+def test_points_of_the_overview_are_not_headings_when_no_other_heading_follows():
+    """A page cut after 总体情况 (or a short report): its （一）主动公开情况 and
+    （二）依申请公开政府信息情况 are points of 总体情况 — their number disagrees with the
+    section their title names — so the overview keeps all its text."""
+    text = (TITLE + "一、总体情况\n（一）主动公开情况\n2023年本局公开政策文件8条，工作动态40条。\n"
+            "（二）依申请公开政府信息情况\n本年度未收到申请。\n（三）政府信息管理情况\n落实三审制度。")
+    keys, _ = found(text)
+    assert keys == ["s1"]
+    s1 = imported(text).sections["s1"]
+    assert "工作动态40条" in s1 and "未收到申请" in s1
+    # a report numbered with its own (二) whose title is section 二 still has that heading
+    keys, _ = found(TITLE + "（一）总体情况\n正文。\n（二）主动公开政府信息情况\n略。")
+    assert keys == ["s1", "s2"]

@@ -502,8 +502,10 @@ _MARKER = re.compile(r"(?P<open>[（(])?(?P<word>其中|具体包括|主要包�
 _AFTER_TOTAL_COLON = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<unit>{UNITS})[：:]")
 _NUMBER_ITEM = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})")
 _TOTAL_END = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?:[（(][^（）()]*[)）])?[，,：:]?$")
+#: A share written after an item and a comma: ``信息公开年报1条，占比1.3%；……``.
+_SHARE_TAIL = r"[，,](?:约)?(?:占比?|所占比例|比例)(?:为|达)?(?P<pct2>\d+(?:\.\d+)?)%"
 _ITEM = re.compile(rf"^(?P<label>.*?)(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})"
-                   rf"(?:[（(](?:占比?|比例)?(?:为)?(?P<pct>\d+(?:\.\d+)?)%[)）]|[（(][^（）()]*[)）])?"
+                   rf"(?:[（(](?:占比?|比例)?(?:为)?(?P<pct>\d+(?:\.\d+)?)%[)）]|[（(][^（）()]*[)）]|{_SHARE_TAIL})?"
                    r"(?P<etc>等(?:[^，,、；;。]{0,8})?)?$")
 #: Words that open a clause which is not another item: a new total, a comparison, a sum.
 _NOT_ITEM = re.compile(r"^(?:已|并|还|又|另|此外|同时)?(?:共|合计|总计|累计|另有|此外|同时|全年|比上年|较|同比)"
@@ -558,6 +560,24 @@ def _first_number_item(region: str) -> re.Match | None:
     return None
 
 
+#: An item that opens with a list word breaks down the item before it (``其中公开政府信息29条，
+#: 包括机构职能13条，……``): the outer list ends there.
+_SUB_LIST = re.compile(r"^(?:其中|包括|具体包括|主要包括|包含|具体为|含)[，,：:]?")
+
+
+def _split_items(body: str, level: int) -> list[str]:
+    """The list's items: split at its separator, but a ``，占比x%`` after an item stays
+    with it when the items are separated by ``；``."""
+    if level == 3:
+        return re.split(f"[{_SEPS[level]}]", body)
+    tail = _SHARE_TAIL.replace("?P<pct2>", "?:")
+    return re.split(rf"(?!{tail})[{_SEPS[level]}]", body)
+
+
+def _all_items(pieces: list[str]) -> bool:
+    return len(pieces) > 1 and all(_ITEM.match(p) and len(p) <= _CLAUSE_CHARS for p in pieces)
+
+
 def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, str, int]:
     """The items from ``pos``: (items, approximate, why partial, end offset)."""
     region = sentence[pos:min(end, pos + _WINDOW)]
@@ -566,7 +586,7 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
         return [], False, "", pos
     # the separator after the first item (past a bracket) decides the list's level
     after = first.end()
-    mb = re.match(r"[（(][^（）()]*[)）]", region[after:])
+    mb = re.match(rf"[（(][^（）()]*[)）]|{_SHARE_TAIL}", region[after:])
     if mb:
         after += mb.end()
     me = re.match(r"等[^，,、；;。]{0,8}", region[after:])
@@ -578,15 +598,18 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     me = _ENDS[level].search(region, after)
     stop = me.start() if me else len(region)
     body = region[:stop]
-    segments = re.split(f"[{_SEPS[level]}]", body)
+    segments = _split_items(body, level)
+    if level > 1:  # 无法提供30件、不予处理3件 inside a ，-list: a 、 typed for a ，
+        segments = [p for seg in segments for p in (seg.split("、") if _all_items(seg.split("、")) else [seg])]
     items: list[Item] = []
     approx, why = False, ""
     first_has_verb = bool(_VERBS.search(segments[0]))
     used = 0
     for n, seg in enumerate(segments):
         m = _ITEM.match(seg) if len(seg) <= _CLAUSE_CHARS else None
-        if n > 0 and (_NOT_ITEM.search(seg) or (not first_has_verb and _VERBS.search(seg))):
-            break
+        if n > 0 and (_NOT_ITEM.search(seg) or (not first_has_verb and _VERBS.search(seg))
+                      or _SUB_LIST.match(seg)):
+            break  # a new total, or (包括……) the breakdown of the item before: not an item of this list
         if m is None:
             if n > 0 and seg and len(seg) <= 12 and not _CLAUSE_WORDS.search(seg) and not re.search(r"\d", seg):
                 why = why or "有未写数字的分项"
@@ -599,7 +622,8 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
         if value is None or isinstance(value, Decimal):
             break
         approx = approx or bool(m.group("approx"))
-        items.append(Item(label, value, m.group("unit"), Decimal(m.group("pct")) if m.group("pct") else None))
+        pct = m.group("pct") or m.group("pct2")
+        items.append(Item(label, value, m.group("unit"), Decimal(pct) if pct else None))
         used += len(seg) + 1
         if m.group("etc"):
             why = why or "以“等”结尾"
@@ -610,7 +634,9 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
 def _total_before(sentence: str, start: int, prev: str) -> tuple[int | None, str, str]:
     """The total a list starting at ``start`` breaks down: (value, unit, its clause)."""
     head = sentence[max(0, start - _WINDOW):start]
-    clause = re.split(r"[，,；;：:]", head.rstrip("，,：: "))[-1] if head.strip("，,：: ") else ""
+    # the clause just before the list, also across a ；(……较上年增加45件；其中……): only when
+    # 其中 opens the sentence is the total at the end of the sentence before
+    clause = re.split(r"[，,；;：:]", head.rstrip("，,：:；; "))[-1] if head.strip("，,：:；; ") else ""
     if not clause and prev:  # 其中 opens the sentence: the total ends the sentence before
         clause = re.split(r"[，,；;：:]", prev.rstrip("。！？!?"))[-1]
     m = _TOTAL_END.search(clause[-_CLAUSE_CHARS:])
@@ -675,11 +701,15 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
                 total, unit, clause = _total_before(sentence, mstart + 1, "")
             # the total stated in the sentence before is quoted with the list
             total_lead = clause + "。" if total is not None and not sentence[:mstart].strip("，,：: ") else ""
+            from_prev = bool(total_lead)  # the total ends the sentence before (not named by subject)
             if total is None:
                 total, unit, total_lead = _subject_total(sentence[:mstart] if mstart <= _CLAUSE_CHARS else "", prev)
                 clause = ""
             if total is None or _TOTAL_BLOCK.search(clause):
                 continue
+            if from_prev and len({parse_number(m.group("num")) for m in _NUMBER_ITEM.finditer(prev)
+                                  if m.group("unit") == unit}) > 1:
+                continue  # “……275条，……52条。其中……”: which of the figures before the list breaks down is unclear
             units = {it.unit for it in items}
             if unit not in units:
                 continue
@@ -695,14 +725,28 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
     return tuple(out)
 
 
+def _breakdowns(parts: list[int], total: int) -> int:
+    """How many consecutive runs of ``parts`` each add up to ``total`` exactly, covering all
+    of them (0 if they do not): a list that breaks the same total down twice, by applicant
+    and then by outcome, has two."""
+    runs, acc = 0, 0
+    for p in parts:
+        acc += p
+        if acc == total:
+            runs, acc = runs + 1, 0
+        elif acc > total:
+            return 0
+    return runs if acc == 0 and total > 0 else 0
+
+
 def prose_parts(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     """A stated total that its listed parts do not add up to (the 370-vs-283 mistake)."""
     for section, text in _sections(report):
         for pl in _parts_lists(text):
             s = sum(pl.parts)
             mixed = len({it.unit for it in pl.items}) > 1
-            if s == pl.total or (mixed and pl.same_unit_sum == pl.total):
-                continue
+            if s == pl.total or (mixed and pl.same_unit_sum == pl.total) or _breakdowns(pl.parts, pl.total) > 1:
+                continue  # (two complete breakdowns in one list: 自然人6件，法人1件，予以公开1件，……)
             shown = pl.same_unit_sum if mixed else s
             parts = [it.value for it in pl.items if it.unit == pl.unit] if mixed else pl.parts
             if pl.partial and shown <= pl.total:

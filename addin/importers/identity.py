@@ -29,6 +29,8 @@ _YEAR_WORDS = re.compile(r"[(（]?\s*20\d{2}\s*年度?\s*[)）]?")
 _PARENS = re.compile(r"[(（][^()（）]*[)）]")
 _ALIAS = re.compile(r"[(（]\s*(?:以下|下)简称[^)）]*[)）]?")
 _JUNK = re.compile(r"^\[[^\]]*\]")  # [bookmark: _GoBack] left by Word's text export
+#: A page viewer's label before a title: ``Page 8 - 某某局2022年……年度报告``, ``第3页 - ……``.
+_PAGE_LABEL = re.compile(r"^\s*(?:page|p\.?)\s*\d+\s*[-–—:：|]\s*|^\s*第\s*\d+\s*页\s*[-–—:：|]\s*", re.I)
 _NOT_TITLE = re.compile(r"[，,。>:：;；《》]|根据|现将|按照|依据")
 _TITLE_END = re.compile(r"报告|年报")
 _TITLE_WORDS = ("政府信息公开", "信息公开", "政务公开", "年度报告", "工作报告", "年报")
@@ -36,21 +38,32 @@ _TITLE_WORDS = ("政府信息公开", "信息公开", "政务公开", "年度报
 _AGENCY_END = re.compile(
     r"(?:局|办公室|办事处|人民政府|政府|委员会|委|中心|街道|镇|乡|苏木|嘎查|院|馆|所|站|队|厅|署|管委会|管理委员会|公司|集团"
     r"|处|社|会|办|部|室|科|股|园区|新区|开发区|学校|医院|台|场)$")
+#: A place's name alone (某某市, 某某区, 某某县): a title ``某某市政府信息公开工作年度报告`` is
+#: that place's people's government's report.
+_PLACE = re.compile(r"^[^\s\d我本该各全]{1,10}?(?:省|自治区|市|区|县|自治县|州|自治州|旗|盟)$")
+#: Zones run by a 管委会, not a 人民政府: their title's name is left as it is.
+_ZONE = re.compile(r"(?:开发|新|园|示范|试验|保税|合作|高新|产业)区$")
+#: A unit inside the contact office (硚口区政府办公室信息科, 某某局综合股): cut to the office.
+_SUB_UNIT = re.compile(r"^(.{2,}?(?:局|办公室|人民政府|委员会|办事处|中心))[^局室]{1,6}(?:科|股|室|组)$")
 #: Self-references that name nobody: 我局, 本机关, and a bare level without a place (区政府办公室).
-_NOBODY = re.compile(r"^(?:我|本|该|各|全)|^[局办镇乡街委院所]$|^[区县市省州旗镇乡](?:人民政府|政府|委|级)")
+_NOBODY = re.compile(r"^(?:我|本|该|各|全)|^[局办镇乡街委院所]$|^[区县市省州旗镇乡](?:人民政府|政府|委|级)"
+                     r"|^(?:人民)?政府$")  # 现编制2023年政府信息公开……: 政府 is the title's own word
 _AUTHOR = (
     re.compile(r"由([^，,。；;《》“”\"]{2,40}?)(?:负责)?(?:编制|制作|编写|发布|根据|按照|依据)"),
-    re.compile(r"(?:编制|公布|发布|公开|现将|特将)(?:了)?(?:20\d{2}\s*年度?)?([^，,。；;《》“”\"]{2,40}?)\s*"
+    re.compile(r"(?:(?:编制|公布|发布|公开|现将|特将)(?:并|和|及)?)+(?:了)?(?:20\d{2}\s*年度?)?([^，,。；;《》“”\"]{2,40}?)\s*"
                r"(?:20\d{2}\s*年度?)?(?:政府信息公开|政务公开|信息公开)"),
 )
+#: The report's own title quoted after an authorship verb: ``现向社会公布《某某局2025年度政府信息
+#: 公开工作年度报告》``, ``编制了《某某镇2020年……年度报告》`` (other titles in 《》 stay ignored).
+_OWN_TITLE_QUOTED = re.compile(r"(?:公布|发布|编制|印发)(?:了)?《([^《》]{4,70}?(?:年度报告|年报))》")
 _SUBJECT = re.compile(
     r"^(?:[(（][一二三四五六七八九十]+[)）])?\s*(?:20\d{2}\s*年(?:度|以来)?)?\s*[,，]?\s*(?:在[^，,。]{2,40}?下\s*[,，])?\s*"
-    r"([^，,。；;《》“”\"\s]{3,30}?)(?:认真|深入|坚持|全面|紧紧|按照|严格|持续|进一步|始终|围绕|以|积极|扎实|贯彻|依法|高度|坚决|大力|不断|切实|着力|聚焦|全力|加强|强化|紧扣|立足)")
+    r"([^，,。；;《》“”\"\s]{3,30}?)(?:根据|依据|结合|认真|深入|坚持|全面|紧紧|按照|严格|持续|进一步|始终|围绕|以|积极|扎实|贯彻|依法|高度|坚决|大力|不断|切实|着力|聚焦|全力|加强|强化|紧扣|立足)")
 _TITLE_LABEL = re.compile(r"^\s*(?:标\s*题|名\s*称|文件名称)\s*[:：]\s*")
 #: A portal's catalogue fields: 发布机构：某某局 (the publisher), 来源：某某局 (weaker: may be the portal).
 _PUBLISHER = re.compile(r"(?:发布机构|发文机关|发布单位|公开主体|信息来源)\s*[:：]\s*([^\s，,。；;:：|]{2,40})")
 _SOURCE = re.compile(r"(?<![信息])来源\s*[:：]\s*([^\s，,。；;:：|]{2,40})")
-_CONTACT_BY = re.compile(r"请与([^，,。；;《》“”\"]{2,40}?)联系|请联系([^，,。；;《》“”\"(（]{2,40})"
+_CONTACT_BY = re.compile(r"请与([^，,。；;《》“”\"(（]{2,40}?)(?:联系|[(（](?:地址|电话|联系))|请联系([^，,。；;《》“”\"(（]{2,40})"
                          r"|联系(?:单位|部门)[:：]\s*([^，,。；;《》“”\"(（]{2,40})")
 _CONTACT_OFFICE = re.compile(r"(?:政府信息公开|政务公开|信息公开)?(?:工作)?(?:领导小组)?(?:办公室|科|股|室)$")
 _CONTACT = {
@@ -68,7 +81,7 @@ def _clean(text: str) -> str:
     """A line as a title candidate: Word's bookmarks and a portal's ``标题：`` label dropped,
     and a letter-spaced title (``政 府 信 息 公 开`` — PDFs often space a title's
     characters) closed up."""
-    words = _TITLE_LABEL.sub("", _JUNK.sub("", text)).split()
+    words = _TITLE_LABEL.sub("", _PAGE_LABEL.sub("", _JUNK.sub("", text))).split()
     if len(words) >= 5 and sum(len(w) == 1 for w in words) >= 0.6 * len(words):
         return "".join(words)
     return " ".join(words)
@@ -110,6 +123,8 @@ def _title_candidates(texts: list[str]):
             pieces = texts[n:n + k + 1]
             if any(not _short_piece(p) for p in pieces[:-1]):
                 break
+            if any(b.startswith(a) for a, b in zip(pieces, pieces[1:])):
+                break  # a site's header repeated at the title's start: the title starts on a later line
             if k and _is_title(pieces[-1]) and _AGENCY_END.search(agency_from_title(pieces[-1])):
                 break  # the last line is a whole title by itself: the lines before are not part of it
             joined = "".join(pieces)
@@ -135,9 +150,14 @@ def agency_from_title(title: str) -> str:
     if m and not head:
         t = t[m.end():].lstrip("度 ")
     elif head:
+        if _PLACE.search(head) and not _ZONE.search(head) and re.match(r"度?\s*(?:的)?政府信息公开", t[m.end():].lstrip()):
+            return _name(head + "人民政府")  # 某某区2023年政府信息公开工作年度报告
         t = head
     for cut in _TITLE_WORDS:
         if cut in t:
+            if cut == "政府信息公开" and _PLACE.search(t[:t.index(cut)]) and not _ZONE.search(t[:t.index(cut)]):
+                # 上海市政府信息公开工作年度报告: 上海市政府 is the publisher, 上海市人民政府
+                return _name(t[:t.index(cut)] + "人民政府")
             t = t[:t.index(cut)]
             break
     t = t.strip(" :：,，、").removeprefix("关于")
@@ -165,13 +185,19 @@ def agency_from_text(preamble: str, s1: str, raw_preamble: str = "") -> str:
                 name = _name(m.group(1))
                 if name and _AGENCY_END.search(name):
                     return name
+    for m in _OWN_TITLE_QUOTED.finditer(preamble):
+        if not re.search(r"关于|通知|格式|办法|规定", m.group(1)):
+            name = agency_from_title(m.group(1))
+            if name and _AGENCY_END.search(name):
+                return name
     for rx in (_PUBLISHER,):
         m = rx.search(raw_preamble)
         if m:
             name = _name(m.group(1))
             if name and _AGENCY_END.search(name):
                 return name
-    for line in s1.split("\n")[:3]:
+    # the subject of 总体情况's first sentences, or of the preamble's (2022年，某某局认真贯彻……)
+    for line in s1.split("\n")[:3] + raw_preamble.split("\n")[:6]:
         m = _SUBJECT.match(line.strip())
         if m:
             name = _name(m.group(1))
@@ -190,6 +216,9 @@ def agency_from_text(preamble: str, s1: str, raw_preamble: str = "") -> str:
             name = raw[:office.start()] if office else raw
             if name.endswith("政府") and raw.endswith("办公室"):
                 name = raw  # 请与县政府办公室联系: the 办公室 is the agency itself
+            sub = _SUB_UNIT.match(raw)
+            if not (name and _AGENCY_END.search(name)) and sub:
+                name = _name(sub.group(1))  # 请联系：某某区政府办公室信息科 → 某某区政府办公室
             if name and _AGENCY_END.search(name):
                 return name
     return ""

@@ -82,6 +82,20 @@ def _key(m: re.Match) -> str:
     return name.split("_")[0]
 
 
+def _own_number_fits(m: re.Match) -> bool:
+    """Whether a report's own number (（二）, 2., 第二部分) is the number of the section its
+    title names. Points inside 总体情况 are numbered from （一） again (``（一）主动公开情况``,
+    ``（二）依申请公开政府信息情况``), so a number that disagrees with the title is a point,
+    never a heading; a merged report may number its last sections one lower."""
+    digits = re.search(rf"[{_CN}1-6]", m.group(0))
+    if digits is None:
+        return False
+    c = digits.group(0)
+    n = int(c) if c.isdigit() else _CN.index(c) + 1
+    want = ORDER[_key(m)]
+    return n == want or (want >= 5 and n == want - 1)
+
+
 def _bare(text: str) -> str | None:
     """The section a line is if it holds nothing but a title (``总体情况``, ``2019年总体情况：``)."""
     n = re.sub(r"^20\d{2}年度?的?|[:：。.]$", "", norm(text))
@@ -114,6 +128,8 @@ def _split(tokens: list[Token]) -> tuple[list[Token], list[tuple[int, str, str]]
         pos = 0
         if m is None:
             m, style = start_own.match(text), "own"
+            if m is not None and not _own_number_fits(m):
+                m = None  # （一）主动公开情况 under 总体情况: a point, not section 二
         if m is not None:
             pieces.append((text[:m.end()].strip(), _key(m), style))
             pos = m.end()
