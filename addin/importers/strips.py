@@ -1,0 +1,238 @@
+"""Tables that plain ``pdftotext`` printed as interleaved strips of cells.
+
+Without ``-layout``, poppler prints a page as *flows* of text blocks, a blank line after
+each flow. In a table drawn with ruling lines (LibreOffice, WPS, Word), the values come
+out as flows like these:
+
+* a flow holds the cells of one *band* of rows — consecutive rows whose labels fit on one
+  line each are close enough to be one block; a row with a wrapped label stands alone —
+  and of one or more neighbouring columns, read row by row (or column by column when it
+  is two blocks side by side);
+* the flows follow poppler's reading order, which never puts a cell before the cell above
+  it or the cell to its left: after every flow the cells read so far form a staircase
+  (each row read from its first column, no row read further than the row above it).
+  The order is otherwise its own (column strips down the page, then back up for the
+  next columns), and labels and header cells are printed as flows of their own.
+
+So the values of a table are the flows' values, and every way of laying the flows out as
+such a staircase of bands is a candidate. A candidate is kept only if every identity of
+the table holds (表三: 总计 is the sum of the applicant columns in every row; in every
+column 本年新收 + 上年结转 = 办理结果总计 + 结转下年度, and the outcomes add up to
+总计). A cell is placed only where every candidate kept agrees on it; anything else is
+not placed (the caller says so in an import finding). A blank cell prints nothing and
+breaks the shapes: such a table has no candidate, and is not placed.
+"""
+
+from __future__ import annotations
+
+from ..values import parse_value
+from .anchors import value_state
+from .order import GLUED
+from .tokens import Token
+
+#: How many search steps a table may take before it is given up as not placeable.
+BUDGET = 200_000
+#: How many different candidates are collected before the cells they disagree on are dropped.
+MAX_SOLUTIONS = 32
+
+
+def flows(tokens: list[Token], start: int, end: int) -> list[tuple[list[str], bool, bool, int]]:
+    """The runs of values in ``tokens[start:end]`` as poppler printed them: a blank line
+    (``Token.gap``) or any other token (a label, a header cell) ends a flow. Each comes
+    with three marks: *headed*, its values follow header text in the same flow (no blank
+    line before them: poppler made one block of a column heading and the cells under it);
+    *after text*, some text (a heading, labels, a page's furniture) stands between it and
+    the flow before; and the page it is on (counted from the region's first page)."""
+    out: list[tuple[list[str], bool, bool, int]] = []
+    cur: list[str] = []
+    headed = after = False
+    prev_text = False  # the previous token was text
+    text_since = True  # text since the last value
+    page = first = 0
+    for t in tokens[start:end]:
+        page += t.gap == 2
+        words = t.text.split() if t.text and not t.empty and not t.brk else []
+        is_value = bool(words) and all(value_state(w) and not GLUED.match(w) for w in words)
+        if cur and (t.gap or not is_value):
+            out.append((cur, headed, after, first))
+            cur = []
+        if is_value:
+            if not cur:
+                headed, after, first = prev_text and not t.gap, text_since, page
+            cur.extend(words)
+            text_since = False
+        elif words:
+            text_since = True
+        prev_text = bool(words) and not is_value
+    if cur:
+        out.append((cur, headed, after, first))
+    return out
+
+
+def _number(raw: str) -> int | None:
+    v = parse_value(raw, "count")
+    return int(v.value) if v.is_number and v.value == int(v.value) else None
+
+
+def t3_identities(table):
+    """The column identities of 表三 as coefficient vectors over its rows, each of which
+    must sum to 0 down every column: 本年新收 + 上年结转 − 总计 − 结转下年度, and the
+    outcomes − 总计. (Every row: 总计 is the sum of the applicant columns.)"""
+    rows = [r.key for r in table.rows]
+    a = [0] * len(rows)
+    for k, s in (("new", 1), ("carried", 1), ("total", -1), ("forward", -1)):
+        a[rows.index(k)] += s
+    b = [0] * len(rows)
+    for k in table.groups.get("outcomes", ()):
+        b[rows.index(k)] += 1
+    b[rows.index("total")] -= 1
+    return [a, b]
+
+
+def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: int, identities: list[list[int]],
+          budget: int = BUDGET) -> list[list[str | None]] | None:
+    """The table's rows from ``runs`` (flows and their marks, see :func:`flows`).
+
+    The layouts tried follow poppler's order as observed: each flow fills one band of rows
+    and one or more neighbouring columns, read row by row (or column by column); the
+    cells read so far always form a staircase; the flows sweep down the page, each going
+    on in the band of the one before, or to the next band down that is not yet full, or
+    back up to the top band not yet full; a headed flow may come before the cells to its
+    left (poppler put the column heading's block first) and is then placed as soon as it
+    fits. A layout is a candidate when every row's last cell is the sum of the others and
+    every column satisfies each of ``identities`` (coefficients by row, summing to 0).
+
+    A cell holds a value where every candidate agrees, ``None`` where they differ; the
+    result is ``None`` when there is no candidate or the search took more than ``budget``
+    states. The search remembers a state by what the rest depends on — the flows left,
+    the shape read so far, the rows not yet complete, each identity's running sum per
+    column — and records the values every step on the way to a complete candidate puts
+    in its cells: a cell is certain when all such steps put the same value there."""
+    if not runs or sum(len(r[0]) for r in runs) != n_rows * n_cols:
+        return None
+    vals_of = [r[0] for r in runs]
+    nums = [[_number(v) for v in run] for run in vals_of]
+    raw: list[list[str | None]] = [[None] * n_cols for _ in range(n_rows)]
+    grid: list[list[int | None]] = [[None] * n_cols for _ in range(n_rows)]
+    bands: list[tuple[int, int]] = []  # (first row, height)
+    lens: list[int] = []  # columns filled in each band
+    sums = [[0] * n_cols for _ in identities]  # running sum of each identity down each column; None: not a number
+    memo: dict[tuple, bool] = {}
+    seen: dict[tuple[int, int], set[str]] = {}
+    # whether a flow after text (a chance to go back up) is still to come on the page of flow k - 1
+    can_return = [any(runs[j][2] and runs[j][3] == runs[k - 1][3] for j in range(k, len(runs))) if k else True
+                  for k in range(len(runs) + 1)]
+
+    class _Stop(Exception):
+        pass
+
+    def rows_filled() -> int:
+        return sum(h for _, h in bands)
+
+    def place(f: int, b: int, c: int, h: int, w: int, by_rows: bool, nxt_k: int, pending: int | None) -> bool:
+        r0 = bands[b][0]
+        vals, nv = vals_of[f], nums[f]
+        cells = [(r0 + i // w, c + i % w) if by_rows else (r0 + i % h, c + i // h) for i in range(len(vals))]
+        saved = [row[:] for row in sums]
+        for (r, cc), v, n in zip(cells, vals, nv):
+            raw[r][cc], grid[r][cc] = v, n
+            for s, coef in zip(sums, identities):
+                if coef[r] and s[cc] is not None:
+                    s[cc] = None if n is None else s[cc] + coef[r] * n
+        lens[b] += w
+        ok = lens[b] < n_cols or all(
+            None not in grid[r] and sum(grid[r][:-1]) == grid[r][-1] for r in range(r0, r0 + h))
+        if ok and rows_filled() == n_rows:
+            ok = all(s[cc] == 0 for cc in range(c, c + w) if all(n > cc for n in lens) for s in sums)
+        found = ok and search(nxt_k, b, pending)
+        if found:
+            for (r, cc), v in zip(cells, vals):
+                seen.setdefault((r, cc), set()).add(v)
+        lens[b] -= w
+        for r, cc in cells:
+            raw[r][cc] = grid[r][cc] = None
+        sums[:] = saved
+        return found
+
+    def targets(cur: int, after_text: bool) -> list[int]:
+        """Bands the next flow may go to (``len(bands)``: a new band at the bottom): on in
+        the current band, the next band down not yet full, or — only after some text (a
+        heading, labels) — back to the top band not yet full."""
+        out = []
+        if 0 <= cur < len(bands) and lens[cur] < n_cols:
+            out.append(cur)
+        below = next((b for b in range(cur + 1, len(bands)) if lens[b] < n_cols), len(bands))
+        top = next((b for b in range(len(bands)) if lens[b] < n_cols), len(bands))
+        for b in (below, top) if after_text else (below,):
+            if b not in out:
+                out.append(b)
+        return out
+
+    def fits(f: int, b: int) -> bool:
+        """Whether flow ``f`` fits at the next column of band ``b``."""
+        if not 0 <= b < len(bands):
+            return False
+        h, c, size = bands[b][1], lens[b], len(vals_of[f])
+        return size % h == 0 and (size == h or runs[f][1]) and c + size // h <= n_cols and (b == 0 or lens[b - 1] >= c + size // h)
+
+    def put(f: int, cur: int, nxt_k: int, pending: int | None, where: list[int] | None = None) -> bool:
+        """Flow ``f`` placed in each band it may go to; ``nxt_k`` and ``pending`` for after."""
+        found = False
+        size = len(vals_of[f])
+        for b in targets(cur, runs[f][2]) if where is None else where:
+            if b < len(bands):
+                h, c = bands[b][1], lens[b]
+                if size % h or (size != h and not runs[f][1]):
+                    continue
+                w = size // h
+                if c + w > n_cols or (b > 0 and lens[b - 1] < c + w):
+                    continue
+                for by_rows in ((True, False) if h > 1 and w > 1 else (True,)):
+                    found = place(f, b, c, h, w, by_rows, nxt_k, pending) or found
+                continue
+            top = rows_filled()
+            for h in range(1, min(size, n_rows - top) + 1):
+                if h != size and not runs[f][1]:
+                    continue  # only a flow under a heading spans columns
+                w = size // h
+                if size % h or w > n_cols or (bands and lens[-1] < w):
+                    continue
+                bands.append((top, h))
+                lens.append(0)
+                for by_rows in ((True, False) if h > 1 and w > 1 else (True,)):
+                    found = place(f, len(bands) - 1, 0, h, w, by_rows, nxt_k, pending) or found
+                bands.pop()
+                lens.pop()
+        return found
+
+    def search(k: int, cur: int, pending: int | None) -> bool:
+        if k == len(runs) and pending is None:
+            return rows_filled() == n_rows and all(n == n_cols for n in lens)
+        if not can_return[k] and any(n < n_cols for n in lens[:max(cur, 0)]):
+            return False  # a band left behind that nothing can go back to
+        open_rows = tuple(tuple(raw[r]) for (r0, h), n in zip(bands, lens) if n < n_cols for r in range(r0, r0 + h))
+        key = (k, cur, pending, tuple(bands), tuple(lens), open_rows, tuple(tuple(s) for s in sums))
+        if key in memo:
+            return memo[key]
+        if len(memo) > budget:
+            raise _Stop
+        memo[key] = False
+        found = False
+        if pending is not None and fits(pending, cur):  # the held flow, on in the current band
+            found = put(pending, cur, k, None, [cur])
+        # a page is read whole before the next: its bands are full when the next page begins
+        turn = 0 < k < len(runs) and runs[k][3] != runs[k - 1][3]
+        if k < len(runs) and not (turn and (pending is not None or any(n < n_cols for n in lens))):
+            found = put(k, cur, k + 1, pending) or found
+            if runs[k][1] and pending is None:  # a headed flow printed before the cells to its left
+                found = search(k + 1, cur, k) or found
+        memo[key] = found
+        return found
+
+    try:
+        if not search(0, -1, None):
+            return None
+    except _Stop:
+        return None
+    return [[next(iter(seen[r, c])) if len(seen.get((r, c), ())) == 1 else None for c in range(n_cols)]
+            for r in range(n_rows)]
