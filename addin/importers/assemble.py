@@ -28,6 +28,7 @@ from ..ruleset import builtin_rules
 from .anchors import Label, format_votes, fuzzy_row, label_index, norm, section_heading, value_state
 from .identity import identity
 from .order import GLUED, place_across_runs, place_by_columns, place_by_order, place_in_blocks, value_runs
+from . import strips
 from .sections import found_line, locate, untitled_overview
 from .tokens import Token, merge_split_labels
 
@@ -378,18 +379,35 @@ class _Reader:
             placed = place_by_order(runs, widths)
             if key == "t2" and placed is None:  # a block printed column by column (本年制发件数 3 8 / …)
                 placed = place_in_blocks(runs, widths, lambda row: True)
+            uncertain: list[str] = []
             if key == "t3" and (placed is None or not all(_adds_up(v) for v in placed)):
                 # a row continued past a page foot, or the text read column by column: only
-                # where every row's 总计 is then the sum of its columns
+                # where every row's 总计 is then the sum of its columns and every column adds up
+                ids = strips.t3_identities(self.fmt.table("t3"))
                 placed = next((p for p in (place_across_runs(runs, widths), place_by_columns(runs, widths),
                                            place_in_blocks(runs, widths, _adds_up))
-                               if p is not None and all(_adds_up(v) for v in p)), placed)
+                               if p is not None and all(_adds_up(v) for v in p) and strips.columns_ok(p, ids)),
+                              None)
+                if placed is None:  # plain pdftotext's strips (see .strips): only the cells they fix
+                    placed = strips.place_t3(self.tokens, a, b, self.fmt.table("t3"))
+                    uncertain = [r for r, v in zip(rows, placed or ()) if None in v]
             if placed is None or all(read.rows.get(r) == v for r, v in zip(rows, placed)):
                 continue
             read.by_order = [r for r, v in zip(rows, placed) if read.rows.get(r) != v]
             read.rows = dict(zip(rows, placed))
             read.short, read.long, read.unknown, read.inferred = [], [], [], []
             read.unplaced, read.not_counts = [], []
+            if uncertain:  # cells the strips leave open: said, not guessed
+                read.by_order = [r for r in read.by_order if r not in uncertain]
+                read.short, read.unplaced = list(uncertain), list(uncertain)
+        t4 = self.tables["t4"]
+        if t4.unplaced or t4.short:  # 表四's cells out of line with its header (see strips.place_t4)
+            got = strips.place_t4(self.tokens, t4_start, end, self.fmt.table("t4"))
+            if got is not None:
+                keys = [r.key for r in self.fmt.table("t4").rows]
+                t4.by_order = [k for k, v in zip(keys, got[0]) if t4.rows.get(k) != v]
+                t4.rows = dict(zip(keys, got[0]))
+                t4.short, t4.unplaced = [], []
 
     def infer_orphans(self) -> None:
         """Values whose row label is blank or lost (``  | 0 | 0 | 0``): if the next labelled

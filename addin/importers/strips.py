@@ -236,3 +236,69 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
         return None
     return [[next(iter(seen[r, c])) if len(seen.get((r, c), ())) == 1 else None for c in range(n_cols)]
             for r in range(n_rows)]
+
+
+def columns_ok(rows: list[list[str]], identities: list[list[int]]) -> bool:
+    """Whether every column of ``rows`` satisfies each identity (all cells numbers)."""
+    nums = [[_number(v) for v in row] for row in rows]
+    if any(n is None for row in nums for n in row):
+        return False
+    return all(sum(a * nums[r][c] for r, a in enumerate(coef)) == 0
+               for coef in identities for c in range(len(nums[0]) if nums else 0))
+
+
+def place_t3(tokens: list[Token], start: int, end: int, table) -> list[list[str | None]] | None:
+    """表三's rows from plain ``pdftotext`` strips in ``tokens[start:end]`` (see :func:`solve`)."""
+    return solve(flows(tokens, start, end), len(table.rows), len(table.columns), t3_identities(table))
+
+
+def place_t4(tokens: list[Token], start: int, end: int, table) -> tuple[list[list[str]], str] | None:
+    """表四's three parts from text whose cells came out of line with its header.
+
+    * *by heading*: every value follows, in its flow, the column heading it stands under
+      (``结果维持`` / ``3``; ``结果纠正 其他结果 尚未审结`` / ``4 0 0``), as plain
+      ``pdftotext`` prints a 表四 drawn as three stacked 5-column parts. Each heading is
+      printed once per part, top part first (a cell is never read before the cell above
+      it), so the k-th value under a heading is part k's.
+    * *by order*: exactly 15 values, read left to right (表四 as one row of 15 cells).
+
+    Either is used only when each part's 总计 is the sum of its four results. Returns the
+    rows and which way (``"heading"`` or ``"order"``), or ``None``."""
+    from .anchors import norm
+
+    width = len(table.columns)
+    heads = {norm(c.label): n for n, c in enumerate(table.columns)}
+    under: list[list[str]] = [[] for _ in heads]
+    names: list[int] = []  # headings waiting for their values, in order
+    values: list[str] = []  # every value, in order
+    by_heading = True
+    for t in tokens[start:end]:
+        if not t.text or t.empty or t.brk:
+            continue
+        words = t.text.split()
+        if all(value_state(w) and not GLUED.match(w) for w in words):
+            values.extend(words)
+            for w in words:
+                if not names:
+                    by_heading = False
+                    break
+                under[names.pop(0)].append(w)
+            continue
+        found = [heads[norm(w)] for w in words if norm(w) in heads]
+        if found and len(found) == len(words):
+            names.extend(found)
+    rows_h = None
+    if by_heading and not names and all(len(u) == len(table.rows) for u in under):
+        rows_h = [[under[c][r] for c in range(width)] for r in range(len(table.rows))]
+    rows_o = [values[r * width:(r + 1) * width] for r in range(len(table.rows))] \
+        if len(values) == width * len(table.rows) else None
+
+    def adds_up(rows):
+        nums = [[_number(v) for v in row] for row in rows]
+        return all(None not in row and sum(row[:-1]) == row[-1] for row in nums)
+
+    if rows_h is not None and adds_up(rows_h):
+        return rows_h, "heading"
+    if rows_h is None and rows_o is not None and adds_up(rows_o):
+        return rows_o, "order"
+    return None
