@@ -26,7 +26,7 @@ breaks the shapes: such a table has no candidate, and is not placed.
 from __future__ import annotations
 
 from ..values import parse_value
-from .anchors import value_state
+from .anchors import norm, section_heading, value_state
 from .order import GLUED
 from .tokens import Token
 
@@ -90,7 +90,7 @@ def t3_identities(table):
 
 
 def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: int, identities: list[list[int]],
-          budget: int = BUDGET) -> list[list[str | None]] | None:
+          budget: int = BUDGET, last_row: list[str] | None = None) -> list[list[str | None]] | None:
     """The table's rows from ``runs`` (flows and their marks, see :func:`flows`).
 
     The layouts tried follow poppler's order as observed: each flow fills one band of rows
@@ -107,8 +107,17 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
     states. The search remembers a state by what the rest depends on — the flows left,
     the shape read so far, the rows not yet complete, each identity's running sum per
     column — and records the values every step on the way to a complete candidate puts
-    in its cells: a cell is certain when all such steps put the same value there."""
-    if not runs or sum(len(r[0]) for r in runs) != n_rows * n_cols:
+    in its cells: a cell is certain when all such steps put the same value there.
+
+    ``last_row``: the last row's values in an order that says nothing (the row alone on a
+    page under a repeated header, its cells printed out of order): ``runs`` then hold the
+    other rows, the last row is the one the identities leave (结转下年度 = 本年新收 +
+    上年结转 − 总计, column by column), and it counts only if its 总计 adds up and its
+    values are exactly the printed ones."""
+    placed_rows = n_rows - (last_row is not None)
+    if not runs or sum(len(r[0]) for r in runs) != placed_rows * n_cols:
+        return None
+    if last_row is not None and (len(last_row) != n_cols or not any(c[-1] for c in identities)):
         return None
     vals_of = [r[0] for r in runs]
     nums = [[_number(v) for v in run] for run in vals_of]
@@ -142,7 +151,7 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
         lens[b] += w
         ok = lens[b] < n_cols or all(
             None not in grid[r] and sum(grid[r][:-1]) == grid[r][-1] for r in range(r0, r0 + h))
-        if ok and rows_filled() == n_rows:
+        if ok and rows_filled() == n_rows:  # never with last_row: its identities are checked at the end
             ok = all(s[cc] == 0 for cc in range(c, c + w) if all(n > cc for n in lens) for s in sums)
         found = ok and search(nxt_k, b, pending)
         if found:
@@ -191,7 +200,7 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
                     found = place(f, b, c, h, w, by_rows, nxt_k, pending) or found
                 continue
             top = rows_filled()
-            for h in range(1, min(size, n_rows - top) + 1):
+            for h in range(1, min(size, placed_rows - top) + 1):
                 if h != size and not runs[f][1]:
                     continue  # only a flow under a heading spans columns
                 w = size // h
@@ -205,9 +214,35 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
                 lens.pop()
         return found
 
+    def derive_last() -> bool:
+        """The last row the identities leave, if it is the printed one (see ``last_row``)."""
+        row: list[int] | None = None
+        for coef, sm in zip(identities, sums):
+            if None in sm:
+                return False
+            if not coef[-1]:
+                if any(sm):
+                    return False
+                continue
+            if any(v % coef[-1] for v in sm):
+                return False
+            this = [-v // coef[-1] for v in sm]
+            if row is not None and this != row:
+                return False
+            row = this
+        printed = [_number(v) for v in last_row]
+        if row is None or min(row) < 0 or sum(row[:-1]) != row[-1] or None in printed \
+                or sorted(printed) != sorted(row):
+            return False
+        for c, v in enumerate(row):
+            seen.setdefault((n_rows - 1, c), set()).add(last_row[printed.index(v)])
+        return True
+
     def search(k: int, cur: int, pending: int | None) -> bool:
         if k == len(runs) and pending is None:
-            return rows_filled() == n_rows and all(n == n_cols for n in lens)
+            if rows_filled() != placed_rows or any(n < n_cols for n in lens):
+                return False
+            return last_row is None or derive_last()
         if not can_return[k] and any(n < n_cols for n in lens[:max(cur, 0)]):
             return False  # a band left behind that nothing can go back to
         open_rows = tuple(tuple(raw[r]) for (r0, h), n in zip(bands, lens) if n < n_cols for r in range(r0, r0 + h))
@@ -248,8 +283,65 @@ def columns_ok(rows: list[list[str]], identities: list[list[int]]) -> bool:
 
 
 def place_t3(tokens: list[Token], start: int, end: int, table) -> list[list[str | None]] | None:
-    """表三's rows from plain ``pdftotext`` strips in ``tokens[start:end]`` (see :func:`solve`)."""
-    return solve(flows(tokens, start, end), len(table.rows), len(table.columns), t3_identities(table))
+    """表三's rows from plain ``pdftotext`` strips in ``tokens[start:end]`` (see :func:`solve`);
+    when the last row stands alone on the last page, also with its cells in any order."""
+    runs = flows(tokens, start, end)
+    n_rows, n_cols, ids = len(table.rows), len(table.columns), t3_identities(table)
+    last: list[str] | None = None
+    first = len(runs)
+    if runs and runs[-1][3] > runs[0][3]:
+        first = next(i for i, r in enumerate(runs) if r[3] == runs[-1][3])
+        last = [v for r in runs[first:] for v in r[0]]
+        if len(last) != n_cols:
+            last = None
+    # the plainest order first: every value row by row (the rows' labels in between)
+    flat = [v for r in runs for v in r[0]]
+    if len(flat) == n_rows * n_cols:
+        rows = [flat[i:i + n_cols] for i in range(0, len(flat), n_cols)]
+        if all(_adds_up(r) for r in rows) and columns_ok(rows, ids):
+            return rows
+    if last is not None:
+        flat = [v for r in runs[:first] for v in r[0]]
+        if len(flat) == (n_rows - 1) * n_cols:
+            rows = [flat[i:i + n_cols] for i in range(0, len(flat), n_cols)]
+            if all(_adds_up(r) for r in rows):
+                row = _derive_last(rows, ids, last)
+                if row is not None:
+                    return rows + [row]
+    got = solve(runs, n_rows, n_cols, ids)
+    if got is None and last is not None:
+        got = solve(runs[:first], n_rows, n_cols, ids, last_row=last)
+    return got
+
+
+def _adds_up(row: list[str]) -> bool:
+    nums = [_number(v) for v in row]
+    return None not in nums and sum(nums[:-1]) == nums[-1]
+
+
+def _derive_last(rows: list[list[str]], identities: list[list[int]], printed: list[str]) -> list[str] | None:
+    """The last row that the identities leave after ``rows`` (all the others), as printed
+    (``printed``: the same values in any order), or ``None`` if it is not the printed one."""
+    nums = [[_number(v) for v in row] for row in rows]
+    if any(None in row for row in nums):
+        return None
+    row: list[int] | None = None
+    for coef in identities:
+        sums = [sum(coef[r] * nums[r][c] for r in range(len(nums))) for c in range(len(printed))]
+        if not coef[-1]:
+            if any(sums):
+                return None
+            continue
+        if any(v % coef[-1] for v in sums):
+            return None
+        this = [-v // coef[-1] for v in sums]
+        if row is not None and this != row:
+            return None
+        row = this
+    got = [_number(v) for v in printed]
+    if row is None or min(row) < 0 or sum(row[:-1]) != row[-1] or None in got or sorted(got) != sorted(row):
+        return None
+    return [printed[got.index(v)] for v in row]
 
 
 def place_t4(tokens: list[Token], start: int, end: int, table) -> tuple[list[list[str]], str] | None:
@@ -262,18 +354,18 @@ def place_t4(tokens: list[Token], start: int, end: int, table) -> tuple[list[lis
       it), so the k-th value under a heading is part k's.
     * *by order*: exactly 15 values, read left to right (表四 as one row of 15 cells).
 
-    Either is used only when each part's 总计 is the sum of its four results. Returns the
+    A heading with its values that poppler printed after the next section's heading (the
+    part's last cells at the foot of a page) still counts. Either way is used only when
+    each part's 总计 is the sum of its four results. Returns the
     rows and which way (``"heading"`` or ``"order"``), or ``None``."""
-    from .anchors import norm
-
     width = len(table.columns)
     heads = {norm(c.label): n for n, c in enumerate(table.columns)}
     under: list[list[str]] = [[] for _ in heads]
     names: list[int] = []  # headings waiting for their values, in order
     values: list[str] = []  # every value, in order
     by_heading = True
-    for t in tokens[start:end]:
-        if not t.text or t.empty or t.brk:
+    for n, t in enumerate(tokens[start:_tail(tokens, end, heads)], start):
+        if not t.text or t.empty or t.brk or (n >= end and section_heading(t.text)):
             continue
         words = t.text.split()
         if all(value_state(w) and not GLUED.match(w) for w in words):
@@ -302,3 +394,24 @@ def place_t4(tokens: list[Token], start: int, end: int, table) -> tuple[list[lis
     if rows_h is None and rows_o is not None and adds_up(rows_o):
         return rows_o, "order"
     return None
+
+
+def _tail(tokens: list[Token], end: int, heads: dict[str, int]) -> int:
+    """The end of 表四's cells: ``end`` (the next section's heading), or past the column
+    headings and values that directly follow that heading."""
+    j = end
+    if j < len(tokens) and tokens[j].text and section_heading(tokens[j].text):
+        j += 1
+    last = end
+    while j < len(tokens):
+        t = tokens[j]
+        words = t.text.split() if t.text and not t.empty and not t.brk else []
+        if not words:
+            j += 1
+            continue
+        if all(norm(w) in heads for w in words) or all(value_state(w) and not GLUED.match(w) for w in words):
+            j += 1
+            last = j
+            continue
+        break
+    return last
