@@ -32,8 +32,8 @@ from .tokens import Token
 
 #: How many search steps a table may take before it is given up as not placeable.
 BUDGET = 200_000
-#: How many different candidates are collected before the cells they disagree on are dropped.
-MAX_SOLUTIONS = 32
+#: How many headed flows may be printed before the cells to their left, at once.
+MAX_HELD = 4
 
 
 def flows(tokens: list[Token], start: int, end: int) -> list[tuple[list[str], bool, bool, int]]:
@@ -97,9 +97,9 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
     and one or more neighbouring columns, read row by row (or column by column); the
     cells read so far always form a staircase; the flows sweep down the page, each going
     on in the band of the one before, or to the next band down that is not yet full, or
-    back up to the top band not yet full; a headed flow may come before the cells to its
-    left (poppler put the column heading's block first) and is then placed as soon as it
-    fits. A layout is a candidate when every row's last cell is the sum of the others and
+    back up to the top band not yet full; headed flows may come before the cells to their
+    left (poppler put the column heading's block first: up to ``MAX_HELD`` at once) and
+    are placed later, on in the band of the flow before. A layout is a candidate when every row's last cell is the sum of the others and
     every column satisfies each of ``identities`` (coefficients by row, summing to 0).
 
     A cell holds a value where every candidate agrees, ``None`` where they differ; the
@@ -138,7 +138,7 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
     def rows_filled() -> int:
         return sum(h for _, h in bands)
 
-    def place(f: int, b: int, c: int, h: int, w: int, by_rows: bool, nxt_k: int, pending: int | None) -> bool:
+    def place(f: int, b: int, c: int, h: int, w: int, by_rows: bool, nxt_k: int, pending: tuple[int, ...]) -> bool:
         r0 = bands[b][0]
         vals, nv = vals_of[f], nums[f]
         cells = [(r0 + i // w, c + i % w) if by_rows else (r0 + i % h, c + i // h) for i in range(len(vals))]
@@ -184,7 +184,7 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
         h, c, size = bands[b][1], lens[b], len(vals_of[f])
         return size % h == 0 and (size == h or runs[f][1]) and c + size // h <= n_cols and (b == 0 or lens[b - 1] >= c + size // h)
 
-    def put(f: int, cur: int, nxt_k: int, pending: int | None, where: list[int] | None = None) -> bool:
+    def put(f: int, cur: int, nxt_k: int, pending: tuple[int, ...], where: list[int] | None = None) -> bool:
         """Flow ``f`` placed in each band it may go to; ``nxt_k`` and ``pending`` for after."""
         found = False
         size = len(vals_of[f])
@@ -238,8 +238,8 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
             seen.setdefault((n_rows - 1, c), set()).add(last_row[printed.index(v)])
         return True
 
-    def search(k: int, cur: int, pending: int | None) -> bool:
-        if k == len(runs) and pending is None:
+    def search(k: int, cur: int, pending: tuple[int, ...]) -> bool:
+        if k == len(runs) and not pending:
             if rows_filled() != placed_rows or any(n < n_cols for n in lens):
                 return False
             return last_row is None or derive_last()
@@ -253,19 +253,20 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
             raise _Stop
         memo[key] = False
         found = False
-        if pending is not None and fits(pending, cur):  # the held flow, on in the current band
-            found = put(pending, cur, k, None, [cur])
+        for p in pending:  # a held flow, on in the current band
+            if fits(p, cur):
+                found = put(p, cur, k, tuple(q for q in pending if q != p), [cur]) or found
         # a page is read whole before the next: its bands are full when the next page begins
         turn = 0 < k < len(runs) and runs[k][3] != runs[k - 1][3]
-        if k < len(runs) and not (turn and (pending is not None or any(n < n_cols for n in lens))):
+        if k < len(runs) and not (turn and (pending or any(n < n_cols for n in lens))):
             found = put(k, cur, k + 1, pending) or found
-            if runs[k][1] and pending is None:  # a headed flow printed before the cells to its left
-                found = search(k + 1, cur, k) or found
+            if runs[k][1] and len(pending) < MAX_HELD:  # a headed flow printed before the cells to its left
+                found = search(k + 1, cur, pending + (k,)) or found
         memo[key] = found
         return found
 
     try:
-        if not search(0, -1, None):
+        if not search(0, -1, ()):
             return None
     except _Stop:
         return None
