@@ -46,7 +46,8 @@ CASES = [
     ("break-2019-t4-total-spill", "2019", 219, "t3_break", 6),  # 表四's 总计 row after 五、's heading
     ("landscape-2019", "2019", 227, "landscape", 4),
     ("t3-break-2021", "2021", 213, "t3_break", 4),
-    ("t3-header-apart-2021", "2021", 211, "t3_break", 0),  # header at a page foot, body on the next: lost, said
+    ("t3-header-apart-2021", "2021", 211, "t3_break", 0),  # 表三's header at a page foot; 表四 across pages: lost, said
+    ("t4-headings-apart-2021", "2021", 466, "t4_blocks", 12),  # 表四's headings on one page, values on the next
 ]
 
 
@@ -89,11 +90,15 @@ def build(name: str, fmt: str, seed: int, layout: str, pad: int, out: Path) -> N
 
 
 def main(argv: list[str]) -> int:
+    """``make_strip_cases.py [OUT] [--all] [NAME…]``."""
     every = "--all" in argv
     argv = [a for a in argv if a != "--all"]
     out = Path(argv[0]) if argv else OUT
     out.mkdir(parents=True, exist_ok=True)
+    only = set(argv[1:])
     for case in sweep() if every else CASES:
+        if only and case[0] not in only:
+            continue
         build(*case, out=out)
         print(f"built {case[0]}")
     return 0

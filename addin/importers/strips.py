@@ -348,12 +348,13 @@ def _derive_last(rows: list[list[str]], identities: list[list[int]], printed: li
 def place_t4(tokens: list[Token], start: int, end: int, table) -> tuple[list[list[str]], str] | None:
     """表四's three parts from text whose cells came out of line with its header.
 
-    * *by heading*: every value follows, in its flow, the column heading it stands under
-      (``结果维持`` / ``3``; ``结果纠正 其他结果 尚未审结`` / ``4 0 0``), as plain
+    * *by heading*: every value follows the column heading it stands under, before any
+      later heading (``结果维持`` / ``3``; ``结果纠正 其他结果 尚未审结`` / ``4 0 0``), as plain
       ``pdftotext`` prints a 表四 drawn as three stacked 5-column parts. Each heading is
       printed once per part, top part first (a cell is never read before the cell above
       it), so the k-th value under a heading is part k's.
-    * *by order*: exactly 15 values, read left to right (表四 as one row of 15 cells).
+    * *by order*: 表四 as one row of 15 cells under the official header (``行政诉讼`` on its
+      own above 未经复议直接起诉 and 复议后起诉), exactly 15 values, read left to right.
 
     A heading with its values that poppler printed after the next section's heading (the
     part's last cells at the foot of a page) still counts. Either way is used only when
@@ -365,9 +366,12 @@ def place_t4(tokens: list[Token], start: int, end: int, table) -> tuple[list[lis
     names: list[int] = []  # headings waiting for their values, in order
     values: list[str] = []  # every value, in order
     by_heading = True
+    serving = False  # values are being given to the headings read last
+    one_row = False  # the official header: 行政诉讼 over 未经复议直接起诉 and 复议后起诉
     for n, t in enumerate(tokens[start:_tail(tokens, end, heads)], start):
         if not t.text or t.empty or t.brk or (n >= end and section_heading(t.text)):
             continue
+        one_row = one_row or norm(t.text) == "行政诉讼"
         words = t.text.split()
         if all(value_state(w) and not GLUED.match(w) for w in words):
             values.extend(words)
@@ -376,10 +380,14 @@ def place_t4(tokens: list[Token], start: int, end: int, table) -> tuple[list[lis
                     by_heading = False
                     break
                 under[names.pop(0)].append(w)
+                serving = True
             continue
         found = [heads[norm(w)] for w in words if norm(w) in heads]
         if found and len(found) == len(words):
+            if names and serving:  # new headings before the last ones got all their values: whose is whose?
+                by_heading = False
             names.extend(found)
+            serving = False
     rows_h = None
     if by_heading and not names and all(len(u) == len(table.rows) for u in under):
         rows_h = [[under[c][r] for c in range(width)] for r in range(len(table.rows))]
@@ -392,7 +400,7 @@ def place_t4(tokens: list[Token], start: int, end: int, table) -> tuple[list[lis
 
     if rows_h is not None and adds_up(rows_h):
         return rows_h, "heading"
-    if rows_h is None and rows_o is not None and adds_up(rows_o):
+    if rows_h is None and one_row and rows_o is not None and adds_up(rows_o):
         return rows_o, "order"
     return None
 
