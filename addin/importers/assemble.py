@@ -363,7 +363,9 @@ class _Reader:
 
     def place_by_order(self, start: int, end: int) -> None:
         """表二 and 表三 placed by the order of their value runs (see :mod:`.order`) where
-        that splits exactly and the labels left a row missing, short or different."""
+        that splits exactly and the labels left a row missing, short or different; 表三 and
+        表四 printed as plain ``pdftotext``'s strips placed where their identities verify
+        one layout (see :mod:`.strips`)."""
         t3_start = next((i for i in range(start, end) if self._t3_mark(i)), end)
         review = norm("行政复议")
         t4_start = next((i for i in range(t3_start, end) if self.tokens[i].text and (

@@ -31,7 +31,7 @@ from .order import GLUED
 from .tokens import Token
 
 #: How many search steps a table may take before it is given up as not placeable.
-BUDGET = 200_000
+BUDGET = 60_000
 #: How many headed flows may be printed before the cells to their left, at once.
 MAX_HELD = 4
 
