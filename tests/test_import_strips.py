@@ -94,3 +94,13 @@ def test_flows_end_at_blank_lines_and_text_and_carry_their_marks():
             Token("5", gap=2)]
     assert flows(toks, 0, len(toks)) == [(["1", "2"], True, True, 0), (["3"], False, False, 0),
                                           (["4"], False, True, 0), (["5"], False, False, 1)]
+
+
+def test_a_number_under_another_blocks_heading_is_not_the_rows():
+    from addin.importers.assemble import assemble
+
+    text = ("青禾县水利局2023年政府信息公开工作年度报告\n一、总体情况\n略。\n二、主动公开政府信息情况\n信息内容\n行政许可\n"
+            "行政事业性收费\n本年处理决定数量\n0\n第二十条第（八）项\n本年收费金额（单位：万元）\n58.774\n"
+            "三、收到和处理政府信息公开申请情况\n")
+    rep = assemble(tokenize_text(text))
+    assert "t2.fees.amount" not in rep.cells or rep.cells["t2.fees.amount"].raw != "0"

@@ -195,7 +195,7 @@ class _Reader:
         else:
             if not self._value_at(i, end):  # a page break between the label and its values: skip the repeated header
                 k = self._skip_header(i, end, label.table)
-                if k > i and self._value_at(k, end):
+                if k > i and self._value_at(k, end) and self._own_headers(label, i, k):
                     i = k
             vals, j = self.values(i, end, len(cols))
         if label.row in read.rows and any(v for v in read.rows[label.row]):
@@ -248,6 +248,15 @@ class _Reader:
                 continue
             break
         return j
+
+    def _own_headers(self, label: Label, i: int, k: int) -> bool:
+        """Whether the column headings in ``tokens[i:k]`` are all the row's own (表二's
+        blocks have their own columns: after 行政事业性收费, ``本年处理决定数量`` heads
+        another block's column, so the number after it is not this row's)."""
+        table = self.fmt.table(label.table)
+        own = {norm(c.label) for c in table.columns if c.key in _columns(self.fmt, label.table, label.row)}
+        every = {norm(c.label) for c in table.columns}
+        return all(norm(t.text) in own for t in self.tokens[i:k] if t.text and norm(t.text) in every)
 
     def _drop_stray(self, vals: list[str], j: int) -> tuple[list[str], int]:
         """A 表三 row read with one more number right after it: if exactly one of the eight
