@@ -46,6 +46,7 @@ CASES = [
     ("break-2019-t4-total-spill", "2019", 219, "t3_break", 6),  # 表四's 总计 row after 五、's heading
     ("landscape-2019", "2019", 227, "landscape", 4),
     ("t3-break-2021", "2021", 213, "t3_break", 4),
+    ("t3-block-spill-2021", "2021", 714, "t3_break", 5),  # a heading's block took in cells of the band below
     ("t3-header-apart-2021", "2021", 211, "t3_break", 0),  # 表三's header at a page foot; 表四 across pages: lost, said
     ("t4-headings-apart-2021", "2021", 466, "t4_blocks", 12),  # 表四's headings on one page, values on the next
     ("t2-across-pages-2021", "2021", 715, "t3_break", 8),  # 表二 across a page: its rows lost, said (was one wrong)

@@ -32,6 +32,13 @@ def test_a_heading_block_printed_before_the_cells_to_its_left_is_held():
     assert solve(runs, 3, 3, IDS) == TRUTH
 
 
+def test_a_heading_block_that_took_in_the_cell_below_it():
+    # the block under a heading holds columns 1-2 of rows 0-1, then column 1 of row 2
+    runs = [run(["1", "4"], after=True), run(["5"]), run(["2", "3", "0", "4", "2"], headed=True, after=True),
+            run(["7"])]
+    assert solve(runs, 3, 3, IDS) == TRUTH
+
+
 def test_cells_two_layouts_disagree_on_are_not_placed():
     # rows [0 0 0] [1 1 2] [1 1 2], printed down the columns: read across the rows instead,
     # another layout verifies too, so only the cells both agree on are placed

@@ -99,7 +99,8 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
     on in the band of the one before, or to the next band down that is not yet full, or
     back up to the top band not yet full; headed flows may come before the cells to their
     left (poppler put the column heading's block first: up to ``MAX_HELD`` at once) and
-    are placed later, on in the band of the flow before. A layout is a candidate when every row's last cell is the sum of the others and
+    are placed later, on in the band of the flow before; a headed block may also hold, after
+    its rectangle, its first column's cells of the band below. A layout is a candidate when every row's last cell is the sum of the others and
     every column satisfies each of ``identities`` (coefficients by row, summing to 0).
 
     A cell holds a value where every candidate agrees, ``None`` where they differ; the
@@ -138,10 +139,14 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
     def rows_filled() -> int:
         return sum(h for _, h in bands)
 
-    def place(f: int, b: int, c: int, h: int, w: int, by_rows: bool, nxt_k: int, pending: tuple[int, ...]) -> bool:
+    def place(f: int, b: int, c: int, h: int, w: int, by_rows: bool, nxt_k: int, pending: tuple[int, ...],
+              spill: int = 0) -> bool:
+        """Flow ``f`` as ``h`` × ``w`` cells of band ``b`` from column ``c``, then (``spill``)
+        the cells of column ``c`` in the band below."""
         r0 = bands[b][0]
         vals, nv = vals_of[f], nums[f]
-        cells = [(r0 + i // w, c + i % w) if by_rows else (r0 + i % h, c + i // h) for i in range(len(vals))]
+        cells = [(r0 + i // w, c + i % w) if by_rows else (r0 + i % h, c + i // h) for i in range(h * w)]
+        cells += [(bands[b + 1][0] + i, c) for i in range(spill)] if spill else []
         saved = [row[:] for row in sums]
         for (r, cc), v, n in zip(cells, vals, nv):
             raw[r][cc], grid[r][cc] = v, n
@@ -149,8 +154,11 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
                 if coef[r] and s[cc] is not None:
                     s[cc] = None if n is None else s[cc] + coef[r] * n
         lens[b] += w
-        ok = lens[b] < n_cols or all(
-            None not in grid[r] and sum(grid[r][:-1]) == grid[r][-1] for r in range(r0, r0 + h))
+        if spill:
+            lens[b + 1] += 1
+        ok = all(lens[x] < n_cols or all(None not in grid[r] and sum(grid[r][:-1]) == grid[r][-1]
+                                         for r in range(bands[x][0], bands[x][0] + bands[x][1]))
+                 for x in ((b, b + 1) if spill else (b,)))
         if ok and rows_filled() == n_rows:  # never with last_row: its identities are checked at the end
             ok = all(s[cc] == 0 for cc in range(c, c + w) if all(n > cc for n in lens) for s in sums)
         found = ok and search(nxt_k, b, pending)
@@ -158,6 +166,8 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
             for (r, cc), v in zip(cells, vals):
                 seen.setdefault((r, cc), set()).add(v)
         lens[b] -= w
+        if spill:
+            lens[b + 1] -= 1
         for r, cc in cells:
             raw[r][cc] = grid[r][cc] = None
         sums[:] = saved
@@ -177,13 +187,6 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
                 out.append(b)
         return out
 
-    def fits(f: int, b: int) -> bool:
-        """Whether flow ``f`` fits at the next column of band ``b``."""
-        if not 0 <= b < len(bands):
-            return False
-        h, c, size = bands[b][1], lens[b], len(vals_of[f])
-        return size % h == 0 and (size == h or runs[f][1]) and c + size // h <= n_cols and (b == 0 or lens[b - 1] >= c + size // h)
-
     def put(f: int, cur: int, nxt_k: int, pending: tuple[int, ...], where: list[int] | None = None) -> bool:
         """Flow ``f`` placed in each band it may go to; ``nxt_k`` and ``pending`` for after."""
         found = False
@@ -191,6 +194,12 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
         for b in targets(cur, runs[f][2]) if where is None else where:
             if b < len(bands):
                 h, c = bands[b][1], lens[b]
+                if runs[f][1] and b + 1 < len(bands) and lens[b + 1] == c:
+                    # a heading's block that took in its first column's cells of the band below
+                    e = bands[b + 1][1]
+                    w = (size - e) // h
+                    if size > e and (size - e) % h == 0 and c + w <= n_cols and (b == 0 or lens[b - 1] >= c + w):
+                        found = place(f, b, c, h, w, True, nxt_k, pending, spill=e) or found
                 if size % h or (size != h and not runs[f][1]):
                     continue
                 w = size // h
@@ -254,7 +263,7 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
         memo[key] = False
         found = False
         for p in pending:  # a held flow, on in the current band
-            if fits(p, cur):
+            if 0 <= cur < len(bands):
                 found = put(p, cur, k, tuple(q for q in pending if q != p), [cur]) or found
         # a page is read whole before the next: its bands are full when the next page begins
         turn = 0 < k < len(runs) and runs[k][3] != runs[k - 1][3]
