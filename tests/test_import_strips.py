@@ -85,6 +85,18 @@ def test_t4_by_heading_k_th_value_under_a_heading_is_part_k():
     assert got == ([["3", "4", "0", "0", "7"], ["0", "4", "1", "0", "5"], ["1", "0", "0", "0", "1"]], "heading")
 
 
+def test_t4_part_with_its_headings_on_one_page_and_cells_on_the_next():
+    text = ("行政复议\n其他结果\n0\n\n结果维持\n3\n\n结果纠正\n0\n\n尚未审结\n0\n\n总计\n3\n\n结果维持\n0\n"
+            "行政诉讼（未经复议直接起诉）\n结果纠正\n其他结果\n尚未审结\n0\n0\n6\n\n总计\n6\n\n结果维持\n\n"
+            "行政诉讼（复议后起诉）\n其他结果\n\n总计\n\n结果纠正\n\f尚未审结\n\n1\n\n5\n\n0\n\n0\n\n6\n")
+    toks = tokenize_text(text)
+    got = place_t4(toks, 0, len(toks), load_format("2021").table("t4"))
+    assert got == ([["3", "0", "0", "0", "3"], ["0", "0", "0", "6", "6"], ["1", "5", "0", "0", "6"]], "heading")
+    # the same without the page break: the cells are given to the headings in their printed order
+    toks = tokenize_text(text.replace("\f", ""))
+    assert place_t4(toks, 0, len(toks), load_format("2021").table("t4")) is None
+
+
 def test_t4_values_that_do_not_add_up_are_not_placed():
     text = "结果维持\n3\n结果维持\n0\n结果维持\n1\n结果纠正\n4\n4\n0\n其他结果\n0\n1\n0\n尚未审结\n0\n0\n0\n总计\n7\n5\n2\n"
     toks = tokenize_text(text)

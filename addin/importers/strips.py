@@ -361,14 +361,15 @@ def place_t4(tokens: list[Token], start: int, end: int, table) -> tuple[list[lis
       later heading (``结果维持`` / ``3``; ``结果纠正 其他结果 尚未审结`` / ``4 0 0``), as plain
       ``pdftotext`` prints a 表四 drawn as three stacked 5-column parts. Each heading is
       printed once per part, top part first (a cell is never read before the cell above
-      it), so the k-th value under a heading is part k's.
+      it), so the k-th value under a heading is part k's. A part whose five headings end
+      one page and whose cells begin the next has its cells read left to right.
     * *by order*: 表四 as one row of 15 cells under the official header (``行政诉讼`` on its
       own above 未经复议直接起诉 and 复议后起诉), exactly 15 values, read left to right.
 
     A heading with its values that poppler printed after the next section's heading (the
     part's last cells at the foot of a page) still counts. Either way is used only when
-    each part's 总计 is the sum of its four results. Returns the
-    rows and which way (``"heading"`` or ``"order"``), or ``None``."""
+    each part's 总计 is the sum of its four results. Returns the rows and which way
+    (``"heading"`` or ``"order"``), or ``None``."""
     width = len(table.columns)
     heads = {norm(c.label): n for n, c in enumerate(table.columns)}
     under: list[list[str]] = [[] for _ in heads]
@@ -377,13 +378,18 @@ def place_t4(tokens: list[Token], start: int, end: int, table) -> tuple[list[lis
     by_heading = True
     serving = False  # values are being given to the headings read last
     one_row = False  # the official header: 行政诉讼 over 未经复议直接起诉 and 复议后起诉
+    turned = False  # a page began after the first heading waiting for its value
     for n, t in enumerate(tokens[start:_tail(tokens, end, heads)], start):
+        turned = turned or (t.gap == 2 and bool(names))
         if not t.text or t.empty or t.brk or (n >= end and section_heading(t.text)):
             continue
         one_row = one_row or norm(t.text) == "行政诉讼"
         words = t.text.split()
         if all(value_state(w) and not GLUED.match(w) for w in words):
             values.extend(words)
+            if turned and not serving and sorted(names) == list(range(width)):
+                names.sort()  # a part's headings on one page, its cells on the next: read left to right
+            turned = False
             for w in words:
                 if not names:
                     by_heading = False
