@@ -2,25 +2,26 @@
 
 Without ``-layout``, poppler prints a page as *flows* of text blocks, a blank line after
 each flow. In a table drawn with ruling lines (LibreOffice, WPS, Word), the values come
-out as flows like these:
+out as flows like these (seen in every PDF the project's writers and LibreOffice make):
 
-* a flow holds the cells of one *band* of rows — consecutive rows whose labels fit on one
-  line each are close enough to be one block; a row with a wrapped label stands alone —
-  and of one or more neighbouring columns, read row by row (or column by column when it
-  is two blocks side by side);
-* the flows follow poppler's reading order, which never puts a cell before the cell above
-  it or the cell to its left: after every flow the cells read so far form a staircase
-  (each row read from its first column, no row read further than the row above it).
-  The order is otherwise its own (column strips down the page, then back up for the
-  next columns), and labels and header cells are printed as flows of their own.
+* a flow holds the cells of one column in one *band* of rows — consecutive rows whose
+  labels fit on one line are close enough to be one block; a row with a wrapped label
+  stands alone. A block that begins with a column heading (*headed*: 申请人情况 /
+  法人或其他组织 over three columns) may span several columns, read row by row;
+* the flows sweep down the page: each goes on in the band of the flow before, or to the
+  next band down, or — after some text (a heading, labels) — back up to the top band not
+  yet full; a cell never comes before the cell above it or to its left, so the cells
+  read so far form a staircase, except that headed blocks may come first; a page is read
+  whole before the next.
 
-So the values of a table are the flows' values, and every way of laying the flows out as
-such a staircase of bands is a candidate. A candidate is kept only if every identity of
-the table holds (表三: 总计 is the sum of the applicant columns in every row; in every
-column 本年新收 + 上年结转 = 办理结果总计 + 结转下年度, and the outcomes add up to
-总计). A cell is placed only where every candidate kept agrees on it; anything else is
-not placed (the caller says so in an import finding). A blank cell prints nothing and
-breaks the shapes: such a table has no candidate, and is not placed.
+Every way of laying the flows out so is a candidate, and a candidate is kept only if
+every identity of the table holds (表三: 总计 is the sum of the applicant columns in every
+row; in every column 本年新收 + 上年结转 = 办理结果总计 + 结转下年度, and the outcomes add
+up to 总计). A cell is placed only where every candidate kept agrees on it; anything else
+is not placed (the caller says so in an import finding). A blank cell prints nothing and
+breaks the shapes: such a table has no candidate, and is not placed. 表四 (no column
+identities) is placed by its column headings or, under the official one-row header, by
+order — only when each part's 总计 adds up (:func:`place_t4`).
 """
 
 from __future__ import annotations
@@ -99,9 +100,10 @@ def solve(runs: list[tuple[list[str], bool, bool, int]], n_rows: int, n_cols: in
     on in the band of the one before, or to the next band down that is not yet full, or
     back up to the top band not yet full; headed flows may come before the cells to their
     left (poppler put the column heading's block first: up to ``MAX_HELD`` at once) and
-    are placed later, on in the band of the flow before; a headed block may also hold, after
-    its rectangle, its first column's cells of the band below. A layout is a candidate when every row's last cell is the sum of the others and
-    every column satisfies each of ``identities`` (coefficients by row, summing to 0).
+    are placed later, on in the band of the flow before; a headed block may also hold,
+    after its rectangle, its first column's cells of the band below. A layout is a
+    candidate when every row's last cell is the sum of the others and every column
+    satisfies each of ``identities`` (coefficients by row, summing to 0).
 
     A cell holds a value where every candidate agrees, ``None`` where they differ; the
     result is ``None`` when there is no candidate or the search took more than ``budget``
