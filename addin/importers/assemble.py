@@ -28,6 +28,7 @@ from ..ruleset import builtin_rules
 from .anchors import Label, format_votes, fuzzy_row, label_index, norm, section_heading, value_state
 from .identity import identity
 from .order import GLUED, place_across_runs, place_by_columns, place_by_order, place_in_blocks, value_runs
+from . import strips
 from .sections import found_line, locate, untitled_overview
 from .tokens import Token, merge_split_labels
 
@@ -194,7 +195,7 @@ class _Reader:
         else:
             if not self._value_at(i, end):  # a page break between the label and its values: skip the repeated header
                 k = self._skip_header(i, end, label.table)
-                if k > i and self._value_at(k, end):
+                if k > i and self._value_at(k, end) and self._own_headers(label, i, k):
                     i = k
             vals, j = self.values(i, end, len(cols))
         if label.row in read.rows and any(v for v in read.rows[label.row]):
@@ -247,6 +248,15 @@ class _Reader:
                 continue
             break
         return j
+
+    def _own_headers(self, label: Label, i: int, k: int) -> bool:
+        """Whether the column headings in ``tokens[i:k]`` are all the row's own (表二's
+        blocks have their own columns: after 行政事业性收费, ``本年处理决定数量`` heads
+        another block's column, so the number after it is not this row's)."""
+        table = self.fmt.table(label.table)
+        own = {norm(c.label) for c in table.columns if c.key in _columns(self.fmt, label.table, label.row)}
+        every = {norm(c.label) for c in table.columns}
+        return all(norm(t.text) in own for t in self.tokens[i:k] if t.text and norm(t.text) in every)
 
     def _drop_stray(self, vals: list[str], j: int) -> tuple[list[str], int]:
         """A 表三 row read with one more number right after it: if exactly one of the eight
@@ -362,7 +372,9 @@ class _Reader:
 
     def place_by_order(self, start: int, end: int) -> None:
         """表二 and 表三 placed by the order of their value runs (see :mod:`.order`) where
-        that splits exactly and the labels left a row missing, short or different."""
+        that splits exactly and the labels left a row missing, short or different; 表三 and
+        表四 printed as plain ``pdftotext``'s strips placed where their identities verify
+        one layout (see :mod:`.strips`)."""
         t3_start = next((i for i in range(start, end) if self._t3_mark(i)), end)
         review = norm("行政复议")
         t4_start = next((i for i in range(t3_start, end) if self.tokens[i].text and (
@@ -378,18 +390,35 @@ class _Reader:
             placed = place_by_order(runs, widths)
             if key == "t2" and placed is None:  # a block printed column by column (本年制发件数 3 8 / …)
                 placed = place_in_blocks(runs, widths, lambda row: True)
+            uncertain: list[str] = []
             if key == "t3" and (placed is None or not all(_adds_up(v) for v in placed)):
                 # a row continued past a page foot, or the text read column by column: only
-                # where every row's 总计 is then the sum of its columns
+                # where every row's 总计 is then the sum of its columns and every column adds up
+                ids = strips.t3_identities(self.fmt.table("t3"))
                 placed = next((p for p in (place_across_runs(runs, widths), place_by_columns(runs, widths),
                                            place_in_blocks(runs, widths, _adds_up))
-                               if p is not None and all(_adds_up(v) for v in p)), placed)
+                               if p is not None and all(_adds_up(v) for v in p) and strips.columns_ok(p, ids)),
+                              None)
+                if placed is None:  # plain pdftotext's strips (see .strips): only the cells they fix
+                    placed = strips.place_t3(self.tokens, a, b, self.fmt.table("t3"))
+                    uncertain = [r for r, v in zip(rows, placed or ()) if None in v]
             if placed is None or all(read.rows.get(r) == v for r, v in zip(rows, placed)):
                 continue
             read.by_order = [r for r, v in zip(rows, placed) if read.rows.get(r) != v]
             read.rows = dict(zip(rows, placed))
             read.short, read.long, read.unknown, read.inferred = [], [], [], []
             read.unplaced, read.not_counts = [], []
+            if uncertain:  # cells the strips leave open: said, not guessed
+                read.by_order = [r for r in read.by_order if r not in uncertain]
+                read.short, read.unplaced = list(uncertain), list(uncertain)
+        t4 = self.tables["t4"]
+        if t4.unplaced or t4.short:  # 表四's cells out of line with its header (see strips.place_t4)
+            got = strips.place_t4(self.tokens, t4_start, end, self.fmt.table("t4"))
+            if got is not None:
+                keys = [r.key for r in self.fmt.table("t4").rows]
+                t4.by_order = [k for k, v in zip(keys, got[0]) if t4.rows.get(k) != v]
+                t4.rows = dict(zip(keys, got[0]))
+                t4.short, t4.unplaced = [], []
 
     def infer_orphans(self) -> None:
         """Values whose row label is blank or lost (``  | 0 | 0 | 0``): if the next labelled

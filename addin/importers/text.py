@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import replace
 
 from ..errors import InputError
 from .anchors import value_state
@@ -89,11 +90,12 @@ _BARE_NUMBER = re.compile(r"^\s*(\d{1,3})\s*$")
 _LAYOUT_GAP = re.compile(r"\S {2,}[+\-]?\d")
 
 
-def drop_page_furniture(text: str) -> str:
+def drop_page_furniture(text: str, keep_pages: bool = False) -> str:
     """Text without its page numbers: decorated ones (``— 3 —``, ``第 3 页``) anywhere on a
     line of their own, and bare ones (``3``) only where they stand at the foot or head of
     consecutive pages (a form feed, ``\\f``, marks a page end in extracted text) and count
-    up page by page — a bare ``0`` at the end of one page is a table value, not a page number."""
+    up page by page — a bare ``0`` at the end of one page is a table value, not a page number.
+    With ``keep_pages``, each page break stays as a line holding only a form feed."""
     pages = text.split("\f")
     if len(pages) > 1:
         ends: list[tuple[int, int, int]] = []  # (page, line index, number) of a bare number at a page edge
@@ -108,12 +110,13 @@ def drop_page_furniture(text: str) -> str:
                     if any(abs(o[2] - e[2]) == abs(o[0] - e[0]) and o[0] != e[0] for o in ends[:k] + ends[k + 1:])]
         for n, i, _ in counting:
             split[n][i] = ""
-        text = "\n".join("\n".join(lines) for lines in split)
+        text = ("\n\f\n" if keep_pages else "\n").join("\n".join(lines) for lines in split)
     return "\n".join("" if _PAGE_NUMBER.match(ln) else ln for ln in text.split("\n"))
 
 
 def tokenize_text(text: str) -> list[Token]:
     text = strip_header(text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("｜", "|"))
+    paged = drop_page_furniture(text, keep_pages=True)
     text = drop_page_furniture(text)
     lines = text.split("\n")
     if text.count("|") >= 8:
@@ -121,13 +124,20 @@ def tokenize_text(text: str) -> list[Token]:
     if sum(1 for ln in lines if "\t" in ln.strip(" ")) >= 8:
         return _tabs(lines)
     layout = sum(1 for ln in lines if _LAYOUT_GAP.search(ln)) >= 3
+    lines = paged.split("\n")
     out: list[Token] = []
+    gap = 0
     for ln in lines:
         if not ln.strip():
+            gap = max(gap, 2 if "\f" in ln else 1)
             continue
         for seg in (re.split(r" {2,}|\u3000+", ln.strip()) if layout else [ln]):
             if seg.strip():
-                out.extend(split_line(seg))
+                toks = split_line(seg)
+                if gap and toks:
+                    toks[0] = replace(toks[0], gap=gap)
+                    gap = 0
+                out.extend(toks)
     return _rejoin_counts(out)
 
 

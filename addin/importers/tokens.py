@@ -24,6 +24,7 @@ class Token:
     text: str
     empty: bool = False  # an explicitly empty cell
     brk: bool = False  # end of a table row
+    gap: int = 0  # before it in extracted text: 1 a blank line (where plain ``pdftotext`` ends a flow), 2 a new page
 
     def __repr__(self) -> str:  # short, for debugging and test failures
         return "BRK" if self.brk else ("∅" if self.empty else repr(self.text))
@@ -83,7 +84,7 @@ def _join(tokens: list[Token], i: int) -> tuple[list[Token], int] | None:
             continue
         n = norm(t.text)
         if text + n in labels:
-            return [*moved, Token("".join(parts) + t.text), *values], j + 1
+            return [*moved, Token("".join(parts) + t.text, gap=tokens[i].gap), *values], j + 1
         if text + n in prefixes:
             text += n
             parts.append(t.text)
@@ -108,7 +109,7 @@ def merge_split_labels(tokens: list[Token]) -> list[Token]:
         if out and tok.text and out[-1].text and not tok.empty:
             a, b = norm(out[-1].text), norm(tok.text)
             if a + b in labels and (a not in labels or b not in labels) and len(a) <= 12:
-                out[-1] = Token(out[-1].text + tok.text)
+                out[-1] = Token(out[-1].text + tok.text, gap=out[-1].gap)
                 i += 1
                 continue
         if tok.text and not tok.empty and not tok.brk:
