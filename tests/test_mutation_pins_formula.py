@@ -62,9 +62,10 @@ def test_comparing_text_with_text_works():
     assert ev('format != "2019"', {"format": "2021"}) is True
 
 
-def test_chained_comparison_is_refused_with_its_reason():
+@pytest.mark.parametrize("op", ["==", "!=", "<", "<=", ">", ">="])
+def test_chained_comparison_is_refused_with_its_reason(op):
     with pytest.raises(FormulaError, match="比较不能连写"):
-        parse("1 < 2 <= 3")
+        parse(f"1 < 2 {op} 3")
 
 
 # --- logic: not, and, or with undecided operands, true/false --------------------------
@@ -128,6 +129,12 @@ def test_arithmetic(text, result):
     assert ev(text) == result
 
 
+def test_whole_numbers_stay_whole():
+    assert type(ev("x + 1", {"x": 2})) is int
+    assert type(ev("sum(x, y)", {"x": 2, "y": 3})) is int
+    assert type(ev("abs(x)", {"x": -2})) is int
+
+
 def test_numbers_are_exact():
     assert parse("2") == ("num", 2) and type(parse("2")[1]) is int
     assert parse("2.50") == ("num", Decimal("2.50"))
@@ -147,8 +154,10 @@ def test_division_by_zero_is_undecided():
 
 @pytest.mark.parametrize("value", ["文字", True])
 def test_text_or_a_boolean_in_arithmetic_is_a_formula_error(value):
-    with pytest.raises(FormulaError, match="不是数字"):
+    with pytest.raises(FormulaError, match=r"^\+ 不是数字："):
         ev("x + 1", {"x": value})
+    with pytest.raises(FormulaError, match=r"^\* 不是数字："):
+        ev("2 * x", {"x": value})
     with pytest.raises(FormulaError, match="取负 不是数字"):
         ev("-x", {"x": value})
 
@@ -232,6 +241,18 @@ def test_group_reference_only_inside_a_list_function():
         parse("sum(1) == t3.[g].n", groups)
 
 
+def test_list_functions_nest():
+    node = parse("sum(max(t3.[g].n), t3.[g].n)", groups)
+    assert references(node) == ["t3.a.n", "t3.b.n"]
+    assert evaluate(node, {"t3.a.n": 1, "t3.b.n": 2}.get) == 5
+
+
+def test_list_functions_take_up_to_999_arguments():
+    assert ev("count(" + ", ".join(["1"] * 999) + ")") == 999
+    with pytest.raises(FormulaError, match="参数个数不对"):
+        parse("count(" + ", ".join(["1"] * 1000) + ")")
+
+
 def test_group_reference_needs_a_format():
     with pytest.raises(FormulaError, match="没有可用的格式定义"):
         parse("sum(t3.[g].n)")
@@ -250,7 +271,9 @@ def test_references_cover_every_node_kind_in_order_without_repeats():
 
 # --- refusing bad input with a clear message --------------------------------------------
 
-def test_unrecognised_character_is_located():
+def test_unrecognised_character_is_located_and_quoted_briefly():
+    with pytest.raises(FormulaError, match=r"^公式第 2 个字符无法识别：'@abcdefghijk'$"):
+        parse("1@abcdefghijklmnop")
     with pytest.raises(FormulaError, match=r"公式第 4 个字符无法识别：' @ 2'"):
         parse("1 + @ 2")
 
@@ -262,17 +285,56 @@ def test_trailing_spaces_are_fine():
 
 def test_empty_or_not_text_or_too_long():
     for bad in ("", "   ", None, 5):
-        with pytest.raises(FormulaError, match="公式为空"):
+        with pytest.raises(FormulaError, match="^公式为空$"):
             parse(bad)
-    with pytest.raises(FormulaError, match="公式过长"):
+    with pytest.raises(FormulaError, match="^公式过长$"):
         parse("1" + " " * 4000)
     assert ev("1" + " " * 3999) == 1  # exactly 4000 characters
 
 
 def test_unexpected_token_is_named():
-    with pytest.raises(FormulaError, match=r"此处应为 '\)'，实际为 '结尾'"):
+    with pytest.raises(FormulaError, match=r"^公式“\(1 \+ 2”：此处应为 '\)'，实际为 '结尾'$"):
         parse("(1 + 2")
+    with pytest.raises(FormulaError, match=r"^公式“1 \+”：此处不应出现 '结尾'$"):
+        parse("1 +")
+    for text in ("sum(1, 2", "sum(1 2)"):
+        with pytest.raises(FormulaError, match=r"此处应为 '\)'"):
+            parse(text)
+    for text in ("and", "1 == or", "not and"):  # keywords are no values
+        with pytest.raises(FormulaError, match="此处不应出现"):
+            parse(text)
     with pytest.raises(FormulaError, match=r"此处不应出现 '\*'"):
         parse("* 2")
     with pytest.raises(FormulaError, match=r"此处应为 'end'，实际为 '2'"):
         parse("1 2")
+
+
+def _deep(depth):
+    node = ("num", 1)
+    for _ in range(depth):
+        node = ("neg", node)
+    return node
+
+
+def test_too_deep_a_tree_is_a_clean_error_when_compiled_or_run():
+    import inspect
+    import sys
+
+    with pytest.raises(FormulaError, match="^公式嵌套过深$"):
+        parse("(" * 1500 + "1" + ")" * 1500)  # 3001 characters: under the length limit
+    with pytest.raises(FormulaError, match="^公式嵌套过深$"):
+        evaluate(_deep(5000), {}.get)  # fails while compiling
+    run = compile_formula(_deep(300))
+    assert run({}.get) == 1
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 200)  # room to compile, not to run 300 levels
+    try:
+        with pytest.raises(FormulaError, match="^公式嵌套过深$"):
+            run({}.get)
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def test_an_unknown_node_is_named():
+    with pytest.raises(FormulaError, match="未知节点 bogus"):
+        evaluate(("bogus", 1), {}.get)
