@@ -41,7 +41,7 @@ def _resolver(report: Report, prev: Report | None, empty_as_zero: bool, used_bla
         if key in _FIELDS:
             return getattr(source, key)
         if key in _SECTIONS:
-            return source.sections.get(key, "") or ""
+            return source.sections.get(key) or ""
         cell = source.cell(key)
         if cell.state == NUMBER:
             return cell.value

@@ -262,3 +262,15 @@ def test_other_share_rules_on_the_one_fifth_boundary(fmt, rule_id, row, other, t
 def test_jump_rule_on_its_boundaries(last, this, fires):
     r, prev = report({"t3.new.total": this}), report({"t3.new.total": last}, year=2024)
     assert ("X003" in _ids(r, prev)) is fires
+
+
+def test_text_against_a_number_has_no_difference():
+    found = run([rule("s6 == 5", "{lhs}|{rhs}|{diff}")], report(sections={"s6": "甲"}))
+    assert found[0].message == "甲|5|空"
+
+
+def test_last_years_cell_without_last_years_report_keeps_its_key_as_location():
+    # `false and …` is decided without last year's cell, so the finding is made without it
+    found = run([rule(f"{A} == 999 and prev.{A} == 1", "x")], report())
+    assert found[0].cells == [A, f"prev.{A}"]
+    assert found[0].locations == [report().location(A), f"prev.{A}"]
