@@ -85,7 +85,7 @@ def test_empty(raw, note):
     assert (c.state, c.value, c.note, c.raw) == (EMPTY, None, note, raw)
 
 
-@pytest.mark.parametrize("raw", ["/", "／", " / ", "—", "——", "-", "－", "–", "无", "不适用", "\\"])
+@pytest.mark.parametrize("raw", ["/", "／", " / ", "—", "——", "-", "－", "–", "无", "不适用", "\\", "＼", " － "])
 def test_not_applicable(raw):
     c = parse_value(raw)
     assert (c.state, c.value, c.note, c.raw) == (NA, None, None, raw)
@@ -94,3 +94,8 @@ def test_not_applicable(raw):
 def test_format_number():
     assert [format_number(v) for v in (12, 0, -3, Decimal("0.350"), Decimal("35.0"), Decimal("1E+2"), 1.5, 0.1, None)] \
         == ["12", "0", "-3", "0.35", "35", "100", "1.5", "0.1", "空"]
+    assert format_number(Decimal("0.0000001")) == "0.0000001"  # never 1E-7
+
+
+def test_a_cell_is_a_count_unless_said_otherwise():
+    assert parse_value("12.0").value == 12 and type(parse_value("12.0").value) is int
