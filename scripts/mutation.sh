@@ -34,7 +34,7 @@ tests_for() {
         formula) echo "tests/test_formula.py tests/test_mutation_pins_formula.py" ;;
         validate) echo "tests/test_rules.py tests/test_crossyear.py tests/test_overlay.py tests/test_mutation_pins_validate.py" ;;
         values) echo "tests/test_values.py tests/test_mutation_pins_values.py" ;;
-        prose_check) echo "tests/test_document_prose.py tests/test_mutation_pins_prose.py" ;;
+        prose_check) echo "tests/test_document_prose.py tests/test_prose_labelled.py tests/test_mutation_pins_prose.py" ;;
         *) return 1 ;;
     esac
 }
