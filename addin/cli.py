@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "addin": ("addin.commands.addin_build", "构建 Excel 加载项（.xlam）"),
     "serve": ("addin.commands.serve", "启动 xlwings Server（Office.js 加载项、上传页面）"),
     "app": ("addin.commands.app", "在本机启动年报助手页面并打开浏览器（不需要加载项）"),
+    "bundle": ("addin.commands.bundle", "生成离线安装包（wheel、加载项、模板、安装脚本），供内网电脑安装"),
 }
 
 

@@ -11,9 +11,23 @@ from __future__ import annotations
 
 from functools import cache
 
-from openpyxl.utils import get_column_letter
-
 from .formats import Format, Table
+
+
+def get_column_letter(n: int) -> str:
+    """Column number (1-based) → letters, as openpyxl's (1 → A, 16384 → XFD); here so that
+    a click in Excel does not import openpyxl just for this."""
+    letters = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+#: Sheets the template adds besides the tables, which the Excel macros also find by name.
+FINDINGS_SHEET = "校验结果"
+GUIDE_SHEET = "填写说明"
+#: Fill of the template's computed total cells (RGB hex).
+TOTAL_COLOR = "FFF2CC"
 
 #: First row of a table's grid on its sheet (1-based): row 1 title, row 2 unit note.
 GRID_TOP = 3

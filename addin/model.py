@@ -19,6 +19,9 @@ from .values import EMPTY, CellValue, parse_value
 
 #: Contact fields of the report preamble (联系地址、邮编、电话).
 CONTACT_FIELDS = ("address", "postcode", "phone")
+#: Optional fields of the closing block (GB/T 9704 落款): 署名 (the signing agency, when
+#: not the agency itself) and 成文日期 (as typed, e.g. “2026年1月20日”).
+CLOSING_FIELDS = ("signer", "signing_date")
 #: Section keys: 一 总体情况 … 六 其他需要报告的事项; s2–s4 are optional text before the tables.
 SECTION_KEYS = ("s1", "s2", "s3", "s4", "s5", "s6")
 
@@ -41,6 +44,8 @@ class Report:
     year: int | None = None
     agency: str = ""
     contact: dict[str, str] = field(default_factory=dict)
+    signer: str = ""
+    signing_date: str = ""
     sections: dict[str, str] = field(default_factory=dict)
     cells: dict[str, CellValue] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -73,6 +78,8 @@ class Report:
         agency: str = "",
         contact: dict[str, str] | None = None,
         sections: dict[str, str] | None = None,
+        signer: str = "",
+        signing_date: str = "",
         locations: dict[str, str] | None = None,
         source: str = "",
     ) -> "Report":
@@ -90,6 +97,8 @@ class Report:
             year=year,
             agency=agency,
             contact=dict(contact or {}),
+            signer=signer or "",
+            signing_date=signing_date or "",
             sections=dict(sections or {}),
             cells=cells,
             extra=extra,
@@ -116,6 +125,8 @@ class Report:
             "year": self.year,
             "agency": self.agency,
             "contact": {k: self.contact.get(k, "") for k in CONTACT_FIELDS},
+            # optional, written only when given: older readers of report JSON stay valid
+            **{k: getattr(self, k) for k in CLOSING_FIELDS if getattr(self, k)},
             "sections": {k: self.sections[k] for k in SECTION_KEYS if self.sections.get(k)},
             "values": values,
         }

@@ -68,6 +68,8 @@ def report_schema(fmt_key: str) -> dict:
                 "additionalProperties": False,
                 "properties": {k: {"type": "string"} for k in ("address", "postcode", "phone")},
             },
+            "signer": {"type": "string", "description": "署名：发文机关署名（可选，默认为机关名称）"},
+            "signing_date": {"type": "string", "description": "成文日期（可选），例如 2026年1月20日"},
             "sections": {
                 "type": "object",
                 "additionalProperties": False,

@@ -35,12 +35,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.writer.excel import ExcelWriter
 
 from .formats import FORMATS, Format, GridCell, Table, load_format
-from .layout import GRID_TOP, defined_name, grid_to_cell, template_locations
+from .layout import FINDINGS_SHEET, GRID_TOP, GUIDE_SHEET, TOTAL_COLOR, defined_name, grid_to_cell, template_locations
 from .readers.cells import META_NAMES, STATUS_NAME
 from .ruleset import builtin_rules, computed_cells
 from .writers.atomic import atomic_output
@@ -48,8 +49,7 @@ from .writers.atomic import atomic_output
 # ── sheet names and fixed texts (user interface, not statutory knowledge) ──────────
 INFO_SHEET = "基本信息"
 TEXT_SHEET = "正文"
-FINDINGS_SHEET = "校验结果"
-GUIDE_SHEET = "填写说明"
+# FINDINGS_SHEET, GUIDE_SHEET: in addin.layout (the Excel macros read them without openpyxl)
 #: Header row of the 校验结果 sheet.
 FINDINGS_HEADER = ("级别", "消息", "位置", "规则", "说明")
 
@@ -62,6 +62,12 @@ INFO_FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("contact.address", "联系地址", "政府信息公开工作机构的通讯地址。", "General"),
     ("contact.postcode", "邮政编码", "6 位数字。", "@"),
     ("contact.phone", "联系电话", "含区号，例如 010-12345678。", "@"),
+)
+#: The closing block (落款) at the end of the report, below the status line (which stays
+#: where the add-in and its users know it): optional.
+CLOSING_INFO_FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    ("signer", "署名", "报告末尾的发文机关署名；不填时用机关名称。", "General"),
+    ("signing_date", "成文日期", "报告末尾的日期，例如 2026年1月20日；不填则留出位置待手写。", "@"),
 )
 STATUS_LABEL = "校验状态"
 
@@ -89,7 +95,7 @@ TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
 NOTE_FONT = Font(name=FONT_NAME, size=10, color="595959")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
-TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")
+TOTAL_FILL = PatternFill("solid", fgColor=TOTAL_COLOR)
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -106,6 +112,13 @@ _ZIP_TIME = (2021, 9, 29, 0, 0, 0)
 
 LINE_HEIGHT = 15.0  # points per wrapped line at 11 pt
 MIN_ROW_HEIGHT = 20.0
+#: 表三 prints on one landscape page at ≥ 8 pt (11 pt type at ≥ 80 %): lower rows, the
+#: outer label columns (三、本年度办理结果, （三）不予公开 — tall merged cells) wrapped
+#: narrow, and value columns whose headings wrap onto two lines.
+MATRIX_ROW_HEIGHT = 17.0
+MATRIX_LABEL_WIDTHS = (7.0, 11.0, 44.0)
+MATRIX_VALUE_WIDTH = 10.0
+FLAT_VALUE_WIDTH = 8.0
 MIN_DATA_WIDTH = 10.0  # room for five-digit counts and two-decimal amounts
 
 
@@ -138,14 +151,20 @@ def _protect(ws) -> None:
     ws.protection = SheetProtection(sheet=True, formatCells=False, formatColumns=False, formatRows=False)
 
 
-def _print_setup(ws, landscape: bool = False, title_rows: str | None = None) -> None:
+def _print_setup(ws, landscape: bool = False, title_rows: str | None = None, one_page: bool = False) -> None:
+    """A4, as wide as the page; ``one_page``: the whole sheet on one page (a table signed off
+    as one sheet of paper), with narrow margins so the type stays large."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
+    if one_page:
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.45
+        ws.page_margins.header = ws.page_margins.footer = 0.2
     if title_rows:
         ws.print_title_rows = title_rows
 
@@ -193,6 +212,17 @@ def _info_sheet(wb: Workbook, fmt: Format) -> None:
     ws.cell(row + 1, 1).value = "点击“校验”后，这里显示错误和警告的数量及校验时间。"
     ws.cell(row + 1, 1).font = NOTE_FONT
     _merge(ws, row + 1, 1, row + 1, 4)
+    row += 3
+    ws.cell(row, 1).value = "报告末尾的落款（可不填）"
+    ws.cell(row, 1).font = BOLD
+    _merge(ws, row, 1, row, 4)
+    for field, label, prompt, number_format in CLOSING_INFO_FIELDS:
+        row += 1
+        _info_row(wb, ws, row, label, META_NAMES[field])
+        ws.cell(row, 2).number_format = number_format
+        dv = _info_validation(field, label, prompt)
+        ws.add_data_validation(dv)
+        dv.add(ws.cell(row, 2).coordinate)
     _protect(ws)
     _print_setup(ws)
 
@@ -237,40 +267,72 @@ def _info_validation(field: str, label: str, prompt: str) -> DataValidation:
 # ── 正文 ─────────────────────────────────────────────────────────────────────────
 TEXT_COLUMNS = 8
 TEXT_COLUMN_WIDTH = 12
-PROSE_HEIGHT = 300
-TABLE_TEXT_HEIGHT = 60
+#: Characters each box shows and prints whole: a real 总体情况 runs to about 2,000; the
+#: words before a table are short.
+PROSE_CHARS = 2000
+TABLE_TEXT_CHARS = 400
+#: Full-width characters per line of a box (Excel's narrowest rendering of 8 × 12 units at 11 pt).
+BOX_LINE_CHARS = 42
+#: Lines lost to paragraph ends (a paragraph's last line is not full): one per this many lines.
+PARAGRAPH_EVERY = 5
+MAX_ROW_HEIGHT = 409.0  # Excel's limit for one row
+
+
+def box_rows(chars: int) -> list[float]:
+    """Row heights (points) of a box that shows ``chars`` characters whole: as many rows
+    as Excel's row limit needs, merged into one input cell."""
+    lines = math.ceil(chars / BOX_LINE_CHARS)
+    total = (lines + math.ceil(lines / PARAGRAPH_EVERY)) * LINE_HEIGHT + 8
+    n = math.ceil(total / MAX_ROW_HEIGHT)
+    return [round(total / n, 1)] * n
 
 
 def _text_sheet(wb: Workbook, fmt: Format) -> None:
+    """One page per prose section (一, 五, 六) and one for the three words-before-a-table
+    boxes: each heading prints on the page of its box (a page break before it), and each
+    box is tall enough to show and print all its text (:func:`box_rows`)."""
     ws = wb.create_sheet(TEXT_SHEET)
     for c in range(1, TEXT_COLUMNS + 1):
         ws.column_dimensions[get_column_letter(c)].width = TEXT_COLUMN_WIDTH
     ws["A1"] = "正文"
     ws["A1"].font = TITLE_FONT
     _merge(ws, 1, 1, 1, TEXT_COLUMNS)
-    ws["A2"] = "每一部分写在其标题下方的大单元格中；单元格内换行按 Alt+Enter。二、三、四部分是表格，下方单元格可填写表格前的说明文字，也可不填。"
+    ws["A2"] = ("每一部分写在其标题下方的大单元格中；单元格内换行按 Alt+Enter。二、三、四部分是表格，"
+                "下方单元格可填写表格前的说明文字，也可不填。")
     ws["A2"].font = NOTE_FONT
     ws["A2"].alignment = LEFT
     _merge(ws, 2, 1, 2, TEXT_COLUMNS)
     ws.row_dimensions[2].height = 32
     row = 4
+    previous = None
     for section in fmt.sections:
+        if row > 4 and (section.kind == "prose" or previous == "prose"):
+            ws.row_breaks.append(Break(id=row - 1))  # the heading starts a page with its box
+        previous = section.kind
+        chars = PROSE_CHARS if section.kind == "prose" else TABLE_TEXT_CHARS
         heading = section.heading
         if section.kind == "table":
             heading += f"（表格见“{fmt.table(section.table).sheet}”工作表；此处可填写表格前的说明文字）"
+        else:
+            heading += f"（可写约 {chars:,} 字）"
         ws.cell(row, 1).value = heading
         ws.cell(row, 1).font = BOLD
+        ws.cell(row, 1).alignment = Alignment(vertical="bottom")
         _merge(ws, row, 1, row, TEXT_COLUMNS)
         ws.row_dimensions[row].height = 22
+        heights = box_rows(chars)
         row += 1
-        _style_range(ws, row, 1, row, TEXT_COLUMNS, font=FONT, border=BORDER, alignment=TOP_LEFT,
+        bottom = row + len(heights) - 1
+        _style_range(ws, row, 1, bottom, TEXT_COLUMNS, font=FONT, border=BORDER, alignment=TOP_LEFT,
                      protection=UNLOCKED)
-        _merge(ws, row, 1, row, TEXT_COLUMNS)
-        ws.row_dimensions[row].height = TABLE_TEXT_HEIGHT if section.kind == "table" else PROSE_HEIGHT
+        _merge(ws, row, 1, bottom, TEXT_COLUMNS)
+        for i, h in enumerate(heights):
+            ws.row_dimensions[row + i].height = h
         _add_name(wb, META_NAMES[section.key], ws.title, row, 1)
-        row += 2
+        row = bottom + 2
     _protect(ws)
     _print_setup(ws)
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
 
 
 # ── 表二 / 表三 / 表四 ───────────────────────────────────────────────────────────
@@ -296,6 +358,10 @@ def _column_widths(table: Table) -> list[float]:
             continue
         cap = 40.0 if cell.col < label_cols else 16.0
         widths[cell.col] = max(widths[cell.col], min(cap, text_width(cell.text) + 2.0))
+    if table.layout == "flat":  # 表四's fifteen columns: headings on two lines, type ≥ 8 pt on landscape A4
+        widths = [FLAT_VALUE_WIDTH] * grid.cols
+    if table.layout == "matrix":
+        widths = [MATRIX_LABEL_WIDTHS[c] if c < len(MATRIX_LABEL_WIDTHS) else MATRIX_VALUE_WIDTH for c in range(grid.cols)]
     if table.layout == "blocks":  # value columns share the block headers: make them even
         value = max(widths[1:])
         widths[1:] = [value] * (grid.cols - 1)
@@ -305,13 +371,14 @@ def _column_widths(table: Table) -> list[float]:
 def _row_heights(table: Table, widths: list[float]) -> dict[int, float]:
     """Heights (points) of grid rows, so that wrapped labels in single-row cells show whole."""
     grid = table.grid()
-    heights = {r: MIN_ROW_HEIGHT for r in range(grid.rows)}
+    least = MATRIX_ROW_HEIGHT if table.layout == "matrix" else MIN_ROW_HEIGHT
+    heights = {r: least for r in range(grid.rows)}
     for cell in grid.cells:
         if cell.rowspan != 1 or not cell.text:
             continue
         width = sum(widths[cell.col:cell.col + cell.colspan])
         padding = 3.0 if cell.role == "label" else 1.0
-        heights[cell.row] = max(heights[cell.row], _lines(cell.text, width, padding) * LINE_HEIGHT + 6)
+        heights[cell.row] = max(heights[cell.row], _lines(cell.text, width, padding) * LINE_HEIGHT + least - LINE_HEIGHT + 1)
     for cell in grid.cells:  # a tall merged cell (the 表三 corner) spreads over its rows
         if cell.rowspan > 1 and cell.text:
             width = sum(widths[cell.col:cell.col + cell.colspan])
@@ -398,7 +465,9 @@ def _table_sheet(wb: Workbook, fmt: Format, table: Table) -> None:
     top = grid_to_cell(grid.header_rows, 0)[0]
     if grid.header_rows:
         ws.freeze_panes = _a1(top, first_col + (table.label_columns if table.layout == "matrix" else 0))
-        _print_setup(ws, landscape=table.layout == "flat", title_rows=f"1:{top - 1}")
+        # 表三 (matrix) and 表四 (flat) are wide: landscape; 表三 on one page, for sign-off
+        _print_setup(ws, landscape=table.layout in ("flat", "matrix"), title_rows=f"1:{top - 1}",
+                     one_page=table.layout == "matrix")
     else:
         ws.freeze_panes = _a1(GRID_TOP, first_col)
         _print_setup(ws, landscape=table.layout == "flat", title_rows=f"1:{GRID_TOP - 1}")
@@ -462,8 +531,14 @@ def _findings_sheet(wb: Workbook) -> None:
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
+#: Where filers without the Excel add-in (WPS, Excel for Mac/web) check the workbook: the
+#: web page that ``nianbao serve`` serves at ``/``.
+WEB_PAGE = "“年报助手”网页"
+
+
 def guide_lines(fmt: Format) -> list[str]:
-    """The paragraphs of 填写说明 (before the rule list), from the format definition."""
+    """The paragraphs of 填写说明 (before the rule list), from the format definition —
+    written for the clerk who fills the workbook in: no file paths, no internal names."""
     years = years_text(fmt)
     sheets = "、".join(t.sheet for t in fmt.tables)
     return [
@@ -473,11 +548,17 @@ def guide_lines(fmt: Format) -> list[str]:
         ("三、空白、0 和“/”含义不同：空白表示尚未填写；0 表示本年度确实没有；“/”表示本项不适用。"
          "校验时空白和“/”在加总中按 0 计，并在消息中注明，同时给出警告，请补填或在正文中说明。"),
         "四、数字请直接填写阿拉伯数字，不要带单位、空格或全角字符；金额以万元为单位，可有小数。",
-        ("五、校验：Excel 中点击功能区“年报助手”→“校验”；WPS 或未安装加载项时，在命令行运行 nianbao validate 文件名.xlsx。"
-         f"结果列在“{FINDINGS_SHEET}”工作表，并在“{INFO_SHEET}”显示校验状态。"),
-        ("六、本工作簿按名称（公式 → 名称管理器中以“NB.”开头的名称）读取单元格：可以插入行、重命名工作表，"
-         "但不要删除行、列、工作表或这些名称。"),
-        "七、校验规则如下（编号可用 nianbao rule 编号 查看详细说明）：",
+        (f"五、正文：每部分写在标题下方的方框内，单元格内换行按 Alt+Enter（WPS 同）。总体情况等各框可写约 {PROSE_CHARS:,} 字，"
+         "打印时每部分与其标题在同一页；表格前的说明文字可不填。"),
+        (f"六、落款：“{INFO_SHEET}”中的“署名”和“成文日期”印在报告末尾；不填署名时用机关名称，"
+         "不填成文日期时留出日期位置，待签发时手写。"),
+        (f"七、校验：用 Excel 并已安装“年报助手”加载项的，点击功能区“年报助手”→“校验”，结果列在“{FINDINGS_SHEET}”工作表，"
+         f"并在“{INFO_SHEET}”显示校验状态。用 WPS 或未安装加载项的，请在浏览器中打开本单位的{WEB_PAGE}"
+         "（地址向负责信息化的同事索取），选择本工作簿上传，即可看到校验结果并下载 Word、网页格式的报告。"),
+        "八、打印：表三、表四按横向 A4 打印，表三在一页之内，便于核对签批。",
+        ("九、请不要删除行、列或工作表，也不要删除“公式 → 名称管理器”中的名称：校验和导出靠这些名称找到各个单元格。"
+         "插入行、重命名工作表不受影响。"),
+        "十、校验规则如下：",
     ]
 
 

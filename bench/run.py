@@ -189,6 +189,7 @@ def bench_export(tmp: Path, quick: bool) -> None:
     row("基线：写报告 JSON", f"{base:.1f} ms")
     t = median_ms(docx_html, n)
     row(".docx + .html（每份）", f"{t:.0f} ms", f"{base:.1f} ms", f"{t / base:.0f}×", "≤ 300 ms")
+    _export_scaling(report, out, quick)
     if soffice() is None:
         row(".pdf", "未安装 LibreOffice，跳过")
         return
@@ -207,6 +208,31 @@ def bench_export(tmp: Path, quick: bool) -> None:
     batch = (time.perf_counter() - t0) * 1000 / k
     row(f".pdf，{k} 份在一次 LibreOffice 运行中转换（每份）", f"{batch:.0f} ms", f"{single:.0f} ms",
         f"{batch / single:.2f}×")
+
+
+def _export_scaling(report, out: Path, quick: bool) -> None:
+    """.docx + .html of a report whose 总体情况 holds 1 MB and then 8 MB of text (UTF-8):
+    time per MB must stay flat (was 3.3 s → 40 s, quadratic, before paragraphs were
+    appended in constant time)."""
+    from dataclasses import replace
+
+    from addin.document.docx_writer import write_docx
+    from addin.document.html_writer import write_html
+    from addin.document.narrative import build_document
+
+    para = "本机关坚持以公开为常态、不公开为例外，全面推进政府信息公开工作，主动回应社会关切。" * 8 + "\n"
+    per_mb = {}
+    for mb in (1, 2) if quick else (1, 8):
+        text = para * (mb * 2**20 // len(para.encode("utf-8")))
+        big = replace(report, sections={**report.sections, "s1": text})
+        t0 = time.perf_counter()
+        document = build_document(big)
+        write_docx(document, out / "big.docx", force=True)
+        write_html(document, out / "big.html", force=True)
+        per_mb[mb] = (time.perf_counter() - t0) / mb
+        row(f".docx + .html，正文 {mb} MB", f"{per_mb[mb] * mb:.2f} s")
+    small, large = per_mb.values()
+    row("每 MB 用时之比（大 / 小）", f"{large / small:.2f}×", f"{small:.2f} s/MB", "", "≤ 1.5×（线性）")
 
 
 def _population(folder: Path, n: int, distinct: int, suffix: str, write) -> list[Path]:
@@ -287,7 +313,16 @@ def bench_review(tmp: Path, quick: bool) -> None:
             shutil.rmtree(folder)
 
 
-BENCHES = {"validate": bench_validate, "server": bench_server, "export": bench_export, "review": bench_review}
+def bench_click_path(tmp: Path, quick: bool) -> None:
+    """A desktop Excel click's import cost against a bare ``import xlwings.utils`` (bench_click.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_click import bench_click
+
+    bench_click(tmp, quick, row)
+
+
+BENCHES = {"validate": bench_validate, "server": bench_server, "export": bench_export, "review": bench_review,
+           "click": bench_click_path}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,20 +1,40 @@
 #!/usr/bin/env python3
-"""Evaluate the importer on the real published reports in ../shared/corpus (and ../shared/seed).
+"""Score the importer against ground truth: every cell, the agency, the year, the format.
 
-For each file: the format found against the format in the corpus header, the year and
-agency found, which tables were found and which rows are missing, how many numbers
-are visible in the table part of the text, how many landed in cells, and whether
-they landed in reading order on the right cell keys (the visible numbers, in order,
-must equal the imported cells' values in the format's reading order).
+Inputs scored:
 
-The corpus texts are read at run time; nothing of them is stored in the project.
-Usage: python scripts/eval_corpus.py [CORPUS_DIR …]   (exit 0 when it ran)
+* the real published reports in ``../shared/corpus`` and ``../shared/seed`` (read at run
+  time, nothing of them is stored in the project; skipped when the folder is absent —
+  ``NIANBAO_SHARED`` may point elsewhere), each against
+  ``tests/fixtures/truth/<file stem>.truth.json``;
+* every ``tests/fixtures/**/X.truth.json`` whose input ``X`` (the same name without
+  ``.truth.json``) exists: the project's own fixtures (text copied from PDFs, OCR text,
+  PDFs made by LibreOffice).
+
+A truth file is ``{"format", "year", "agency" (null when the text never names it),
+"values": {cell key: number, "/" or ""}, "unreadable": [cell keys the input cannot
+show, e.g. cut off by truncation]}``. Per file the score counts the readable cells
+(those in ``values``) as
+
+* right — the imported value equals the truth (``""`` and an absent cell are the same);
+* wrong — a different value was imported;
+* missing — the truth has a value, the import left the cell empty;
+* spurious — a value was imported where the truth has none (an empty cell, or a cell
+  outside ``values`` and ``unreadable``: an invented number).
+
+Cells in ``unreadable`` are not scored. A file the importer refuses counts all its
+readable cells as missing. Usage: ``python scripts/eval_corpus.py [FILE_OR_DIR …]``
+(exit 0 when it ran; ``--strict`` exits 1 below the goals: 99.5 % right, 0 spurious,
+every named agency found, nothing refused).
 """
 
 from __future__ import annotations
 
-import re
+import json
+import os
 import sys
+import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,123 +42,138 @@ sys.path.insert(0, str(ROOT))
 
 from addin.errors import InputError  # noqa: E402
 from addin.importers import import_report  # noqa: E402
-from addin.values import NUMBER, parse_value  # noqa: E402
+from addin.values import NA_TOKENS  # noqa: E402
 
-DEFAULT_DIRS = [ROOT.parent / "shared" / "corpus", ROOT.parent / "shared" / "seed"]
-_HEADING_2 = re.compile(r"^\s*二\s*[、.]")
-_HEADING_5 = re.compile(r"^\s*五\s*[、.]")
-_NUMERIC = re.compile(r"^[+\-]?\d[\d,.]*(万元|元)?$|^[增减]\d+$|^\+\(\d+\)-\(\d+\)$")
+TRUTH_DIR = ROOT / "tests" / "fixtures" / "truth"
+SUFFIX = ".truth.json"
 
 
-def header(text: str) -> tuple[dict, str]:
-    """The corpus metadata block (``key: value`` lines up to ``---``) and the rest."""
-    meta: dict[str, str] = {}
-    lines = text.splitlines()
-    for i, line in enumerate(lines[:20]):
-        if line.strip() == "---":
-            return meta, "\n".join(lines[i + 1:])
-        if ":" in line:
-            k, v = line.split(":", 1)
-            meta[k.strip()] = v.strip()
-    return {}, text
+def shared_dirs() -> list[Path]:
+    base = Path(os.environ.get("NIANBAO_SHARED") or ROOT.parent / "shared")
+    return [d for d in (base / "corpus", base / "seed") if d.is_dir()]
 
 
-def visible_numbers(body: str) -> list:
-    """Standalone numeric cells between the 二、 heading and the 五、 heading, in order.
-
-    Independent of the importer: cells are split on ``|``, tabs and line ends only.
-    """
-    out = []
-    inside = False
-    for line in body.splitlines():
-        if not inside and _HEADING_2.match(line):
-            inside = True
+def cases(args: list[str]) -> list[tuple[Path, Path]]:
+    """(input, truth) pairs: the shared corpus and seed, then the project's fixtures."""
+    out: list[tuple[Path, Path]] = []
+    if args:
+        paths = [Path(a) for a in args]
+        files = [f for p in paths for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
+    else:
+        files = [f for d in shared_dirs() for f in sorted(d.glob("*.txt")) if f.name != "README.md"]
+    for f in files:
+        if f.name.endswith(SUFFIX):
             continue
-        if inside and _HEADING_5.match(line):
-            break
-        if not inside:
-            continue
-        for piece in re.split(r"[|\t]", line):
-            p = re.sub(r"\s+", "", piece.replace("\u3000", " ").replace("\xa0", " "))
-            if p and _NUMERIC.match(p):
-                cv = parse_value(p, "signed_count")
-                if cv.state == NUMBER:
-                    out.append(cv.value)
+        truth = TRUTH_DIR / f"{f.stem}{SUFFIX}"
+        sibling = f.with_name(f.name + SUFFIX)
+        if sibling.is_file():
+            out.append((f, sibling))
+        elif truth.is_file():
+            out.append((f, truth))
+    if not args:
+        for truth in sorted((ROOT / "tests" / "fixtures").rglob(f"*{SUFFIX}")):
+            src = truth.with_name(truth.name[: -len(SUFFIX)])
+            if src.is_file():
+                out.append((src, truth))
     return out
 
 
-def evaluate(path: Path) -> dict:
-    text = path.read_text(encoding="utf-8", errors="replace")
-    meta, body = header(text)
-    if not meta:  # the seed has no header: its name carries the year
-        m = re.search(r"(20\d{2})", path.name)
-        if m:
-            meta = {"year": m.group(1), "format": "2021" if int(m.group(1)) >= 2021 else "2019"}
-    row = {"file": path.name, "want_format": meta.get("format", "?"), "want_year": meta.get("year", "?")}
+def canon(v) -> object:
+    """A value as compared: numbers as Decimal, not-applicable marks as "/", blanks as ""."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)):
+        return Decimal(str(v)).normalize()
+    s = str(v).strip()
+    if s in NA_TOKENS:
+        return "/"
+    return s
+
+
+def agency_key(name: str | None) -> str:
+    return "".join(unicodedata.normalize("NFKC", name or "").split())
+
+
+def score(src: Path, truth_path: Path) -> dict:
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    want = {k: canon(v) for k, v in truth["values"].items()}
+    unreadable = set(truth.get("unreadable", []))
+    row = {"file": src.name, "readable": len(want), "want_agency": truth.get("agency"),
+           "want_year": truth.get("year"), "want_format": truth.get("format")}
     try:
-        report = import_report(path)
+        report = import_report(src)
     except InputError as e:
-        row.update(error=str(e))
+        row.update(refused=str(e), right=0, wrong=0, missing=sum(v != "" for v in want.values()),
+                   spurious=0, agency_ok=False, year_ok=False, format_ok=False)
         return row
-    except Exception as e:  # the evaluation reports crashes, it does not stop on them
-        row.update(error=f"崩溃：{type(e).__name__}: {e}")
-        return row
-    fmt = report.spec
-    tables = []
-    missing_rows = 0
-    for t in fmt.tables:
-        keys = t.cell_keys()
-        rows_found = {k.split(".")[1] for k in keys if k in report.cells}
-        n_rows = len(t.rows)
-        missing_rows += n_rows - len(rows_found)
-        tables.append(f"表{t.number} {len(rows_found)}/{n_rows}")
-    placed = [report.cells[k].value for k in fmt.keys if k in report.cells and report.cells[k].is_number]
-    visible = visible_numbers(body)
-    order_ok = placed == visible
-    first_diff = ""
-    if not order_ok:
-        for i, (a, b) in enumerate(zip(visible, placed)):
-            if a != b:
-                first_diff = f"第 {i + 1} 个：原文 {a}，导入 {b}"
-                break
+    got = {k: canon(v) for k, v in report.to_json()["values"].items()}
+    right = wrong = missing = spurious = 0
+    bad: list[str] = []
+    for k, w in want.items():
+        g = got.get(k, "")
+        if g == w:
+            right += 1
+            continue
+        if w == "":
+            spurious += 1
+        elif g == "":
+            missing += 1
         else:
-            first_diff = f"原文 {len(visible)} 个，导入 {len(placed)} 个"
-    row.update(
-        format=report.format, year=report.year, agency=report.agency or "（未识别）",
-        tables="，".join(tables), missing_rows=missing_rows, visible=len(visible), placed=len(placed),
-        order_ok=order_ok, first_diff=first_diff,
-        findings=sorted({p.rule for p in report.problems}),
-    )
+            wrong += 1
+        bad.append(f"{k}={g}≠{w}" if g != "" else f"{k}缺")
+    for k, g in got.items():
+        if k not in want and k not in unreadable and g != "":
+            spurious += 1
+            bad.append(f"{k}={g}(多)")
+    agency_ok = agency_key(report.agency) == agency_key(truth.get("agency"))
+    row.update(right=right, wrong=wrong, missing=missing, spurious=spurious, bad=bad,
+               agency=report.agency or "", agency_ok=agency_ok,
+               year=report.year, year_ok=report.year == truth.get("year"),
+               format=report.format, format_ok=report.format == truth.get("format"),
+               findings=sorted({p.rule for p in report.problems}))
     return row
 
 
 def main(argv: list[str]) -> int:
-    dirs = [Path(a) for a in argv] or [d for d in DEFAULT_DIRS if d.is_dir()]
-    files = sorted(p for d in dirs if d.is_dir() for p in d.glob("*.txt") if p.name != "README.md")
-    if not files:
-        print("未找到语料文件夹（../shared/corpus），跳过评估。")
+    strict = "--strict" in argv
+    args = [a for a in argv if a != "--strict"]
+    pairs = cases(args)
+    if not pairs:
+        print("未找到可评估的文件（../shared/corpus 或带 .truth.json 的样例），跳过评估。")
         return 0
-    rows = [evaluate(p) for p in files]
-    print(f"{'文件':<42} {'格式(找到/标注)':<14} {'年度':<11} {'表格（有数值的行/应有行）':<28} {'缺行':<5} "
-          f"{'数字(原文/导入)':<14} 位置  机关  [导入发现]")
+    rows = [score(s, t) for s, t in pairs]
+    print(f"{'文件':<44} {'对':>4} {'错':>3} {'缺':>3} {'多':>3}  格式  年度  机关")
     for r in rows:
-        if "error" in r:
-            print(f"{r['file']:<42} 无法导入：{r['error']}")
+        if "refused" in r:
+            print(f"{r['file']:<44} 拒绝导入：{r['refused']}")
             continue
-        fmt = f"{r['format']}/{r['want_format']}" + ("" if r["format"] == r["want_format"] else " ✗")
-        yr = f"{r['year']}/{r['want_year']}" + ("" if str(r["year"]) == r["want_year"] else " ✗")
-        nums = f"{r['visible']}/{r['placed']}"
-        pos = "一致" if r["order_ok"] else f"不一致（{r['first_diff']}）"
-        print(f"{r['file']:<42} {fmt:<14} {yr:<11} {r['tables']:<28} {r['missing_rows']:<5} {nums:<14} {pos}  {r['agency']}"
-              f"  [{' '.join(r['findings'])}]")
-    ok = [r for r in rows if "error" not in r]
+        mark = lambda ok: "✓" if ok else "✗"  # noqa: E731
+        agency = f"{mark(r['agency_ok'])} {r['agency'] or '（无）'}"
+        if not r["agency_ok"]:
+            agency += f"（应为 {r['want_agency'] or '（无）'}）"
+        print(f"{r['file']:<44} {r['right']:>4} {r['wrong']:>3} {r['missing']:>3} {r['spurious']:>3}  "
+              f"{mark(r['format_ok'])}{r['format']}  {mark(r['year_ok'])}{r['year']}  {agency}  "
+              f"[{' '.join(r['findings'])}]")
+        if r["bad"]:
+            print(f"{'':<6}差异：{'，'.join(r['bad'][:12])}{' …' if len(r['bad']) > 12 else ''}")
+    readable = sum(r["readable"] for r in rows)
+    right = sum(r["right"] for r in rows)
+    spurious = sum(r["spurious"] for r in rows)
+    named = [r for r in rows if r["want_agency"]]
+    agency_right = sum(r["agency_ok"] for r in named)
+    unnamed_wrong = sum(not r["agency_ok"] for r in rows if not r["want_agency"])
+    refused = sum("refused" in r for r in rows)
+    pct = 100.0 * right / readable if readable else 100.0
     print()
-    print(f"汇总：{len(rows)} 个文件，导入 {len(ok)} 个，无法导入 {len(rows) - len(ok)} 个；"
-          f"格式判断正确 {sum(r['format'] == r['want_format'] for r in ok)}/{len(ok)}；"
-          f"年度正确 {sum(str(r['year']) == r['want_year'] for r in ok)}/{len(ok)}；"
-          f"原文数字 {sum(r['visible'] for r in ok)} 个，导入 {sum(r['placed'] for r in ok)} 个；"
-          f"数字按位置落格一致 {sum(r['order_ok'] for r in ok)}/{len(ok)}；"
-          f"识别出机关名称 {sum(r['agency'] != '（未识别）' for r in ok)}/{len(ok)}")
+    print(f"汇总：{len(rows)} 个文件，拒绝导入 {refused} 个；可读单元格 {readable} 个："
+          f"对 {right}（{pct:.2f}%），错 {sum(r['wrong'] for r in rows)}，缺 {sum(r['missing'] for r in rows)}，"
+          f"多 {spurious}；机关名称正确 {agency_right}/{len(named)}（原文未写明机关的 {len(rows) - len(named)} 个中"
+          f"误填 {unnamed_wrong} 个）；年度正确 {sum(r['year_ok'] for r in rows)}/{len(rows)}；"
+          f"格式正确 {sum(r['format_ok'] for r in rows)}/{len(rows)}")
+    if strict and (pct < 99.5 or spurious or refused or agency_right < len(named) or unnamed_wrong):
+        return 1
     return 0
 
 

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk chromium chromium-driver poppler-utils nodejs)
+APT_PACKAGES=(libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai fonts-arphic-gkai00mp chromium chromium-driver poppler-utils nodejs)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

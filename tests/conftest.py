@@ -35,7 +35,8 @@ def _free_port() -> int:
 def start_server():
     """Start ``nianbao serve`` on a free loopback port with extra environment; stop it after the test.
 
-    Returns ``start(env=None) -> (base_url, process)``.
+    Returns ``start(env=None, args=()) -> (base_url, process)``; ``args`` are extra
+    ``nianbao serve`` options (``["--workers", "3"]``).
     """
     import signal
     import subprocess
@@ -46,12 +47,13 @@ def start_server():
 
     procs = []
 
-    def start(env=None):
+    def start(env=None, args=()):
         port = _free_port()
         environ = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "NIANBAO_"))}
         environ.update(env or {})
         log = tempfile.TemporaryFile()  # not a pipe: an unread pipe fills up and blocks the server's logging
-        proc = subprocess.Popen([sys.executable, "-m", "addin", "serve", "--port", str(port)], env=environ,
+        proc = subprocess.Popen([sys.executable, "-m", "addin", "serve", "--port", str(port), *args],
+                                env=environ,
                                 stdout=log, stderr=subprocess.STDOUT)
         proc.log = log
         procs.append(proc)

@@ -84,14 +84,87 @@ def test_vba_version_equals_the_pinned_xlwings():
 def test_only_the_intended_vba_changed():
     before = ovba.module_sources(ovba.read_streams(_vba_of(addin_build.quickstart_addin())))
     after = ovba.module_sources(ovba.read_streams(_vba_of(XLAM)))
-    assert set(before) == set(after)
+    added = set(after) - set(before)
+    assert added == set(addin_build.REMOTE_MODULES) | {"NianbaoActions"}
     for name in ("ThisWorkbook", "Dictionary", "Sheet2"):
         assert after[name] == before[name]
     changed = [(a, b) for a, b in zip(before["xlwings"].splitlines(), after["xlwings"].splitlines()) if a != b]
     assert changed == [('Public Const PROJECT_NAME As String = "myaddin"',
                         'Public Const PROJECT_NAME As String = "nianbao"')]
-    assert after["RibbonMyAddin"].replace("\r\n", "\n") == \
-        (ROOT / "addin" / "vba" / "RibbonMyAddin.bas").read_text(encoding="ascii").replace("\r\n", "\n")
+    for name in ("RibbonMyAddin", "NianbaoActions"):
+        source = (ROOT / "addin" / "vba" / f"{name}.bas").read_text(encoding="utf-8")
+        assert after[name].replace("\r\n", "\n") == addin_build.vba_text(source).replace("\r\n", "\n")
+    xl = Path(xlwings.__file__).parent / "addin"
+    for name, kind in addin_build.REMOTE_MODULES.items():
+        exported = (xl / (name + (".bas" if kind == ovba.PROCEDURAL else ".cls"))).read_text(encoding="ascii")
+        body = exported if kind == ovba.PROCEDURAL else exported.split("\nEND\n", 1)[1]
+        got = after[name].replace("\r\n", "\n")
+        if name == "Remote":  # the one documented change
+            got = got.replace(addin_build.REMOTE_PATCH[1], addin_build.REMOTE_PATCH[0])
+        code = [line for line in body.splitlines() if not line.startswith("Attribute ")]
+        assert [line for line in got.splitlines() if not line.startswith("Attribute ")] == code, name
+
+
+def test_class_modules_are_stored_as_office_stores_them():
+    before = ovba.module_sources(ovba.read_streams(_vba_of(addin_build.quickstart_addin())))
+    dictionary = (Path(xlwings.__file__).parent / "addin" / "Dictionary.cls").read_text(encoding="ascii")
+    stored = [line for line in before["Dictionary"].splitlines() if line.startswith("Attribute ")]
+    ours = [line for line in addin_build.class_source(dictionary).splitlines() if line.startswith("Attribute ")]
+    assert ours == stored
+
+
+def test_chinese_literals_become_zh_calls():
+    src = 'Function Zh(u)\nEnd Function\nSub A()\n    MsgBox "校验 OK" & x, 0, "年报"\nEnd Sub\n'
+    out = addin_build.vba_text(src)
+    assert 'MsgBox Zh("68219A8C") & " OK" & x, 0, Zh("5E7462A5")' in out and out.isascii()
+    with pytest.raises(ValueError):
+        addin_build.vba_text("' 中文注释\nFunction Zh(u)\nEnd Function\n")
+    with pytest.raises(ValueError):  # no Zh function in the module
+        addin_build.vba_text('Sub A()\n    MsgBox "中"\nEnd Sub\n')
+
+
+def test_added_modules_are_in_dir_project_and_name_map():
+    streams = ovba.read_streams(_vba_of(XLAM))
+    records = ovba.parse_dir(ovba.decompress(streams[("VBA", "dir")]))
+    names = [m.name for m in ovba.modules(records)]
+    count = next(r for r in records if r.rid == 0x0F)
+    assert len(names) == int.from_bytes(count.data, "little") == 12
+    project = streams[("PROJECT",)].decode("cp1252")
+    for name, kind in addin_build.REMOTE_MODULES.items():
+        assert f"{'Module' if kind == ovba.PROCEDURAL else 'Class'}={name}\r\n" in project
+        assert name.encode() + b"\x00" + name.encode("utf-16-le") + b"\x00\x00" in streams[("PROJECTwm",)]
+    assert "Module=NianbaoActions\r\n" in project
+
+
+def test_static_checks_fire_on_broken_vba(tmp_path, monkeypatch):
+    from addin.excel import addin_check
+
+    modules = vba_modules(XLAM)
+    classes = addin_check.class_module_names(XLAM)
+    assert addin_check.unresolved_calls(modules, classes) == []
+    no_helpers = {k: v for k, v in modules.items() if k != "WebHelpers"}
+    assert any("Base64Decode" in p for p in addin_check.unresolved_calls(no_helpers, classes))
+    assert any("WebClient" in p for p in addin_check.unresolved_calls(modules, classes - {"WebClient"}))
+    extra = "\r\nFunction GetRange(wb, action)\r\nEnd Function\r\n"
+    twice = dict(modules, NianbaoActions=modules["NianbaoActions"] + extra)
+    assert any("歧义" in p for p in addin_check.unresolved_calls(twice, classes))
+    procs = {p for src in modules.values() for p in addin_check.procedures(src)}
+    assert addin_check.own_module_problems(modules["RibbonMyAddin"], procs) == []
+    typo = modules["RibbonMyAddin"].replace("RunServerPython server", "RunServerPyton server")
+    assert addin_check.own_module_problems(typo, procs) == ["RunServerPyton"]
+
+
+def test_unguarded_ribbon_is_caught(tmp_path, monkeypatch):
+    """A ribbon module that calls RunPython without the no-workbook guard fails the check."""
+    source = (ROOT / "addin" / "vba" / "RibbonMyAddin.bas").read_text(encoding="utf-8")
+    unguarded = source.replace("    If NoWorkbook() Then Exit Sub\n", "")
+    assert unguarded != source
+    monkeypatch.setattr(addin_build, "vba_sources", lambda: {
+        "RibbonMyAddin": addin_build.vba_text(unguarded),
+        "NianbaoActions": (ROOT / "addin" / "vba" / "NianbaoActions.bas").read_text(encoding="utf-8")})
+    out = tmp_path / "bad.xlam"
+    out.write_bytes(addin_build.build_bytes())
+    assert any("报错 91" in p for p in check(out))
 
 
 def _vba_of(path):
@@ -108,13 +181,13 @@ def test_vba_project_is_marked_for_recompilation():
     assert ovba.project_name(records) == "Nianbao"
 
 
-def test_config_sheet_is_prefilled():
+def test_config_sheet_holds_only_the_fixed_keys():
+    from addin.excel.xlwings_config import read_addin_sheet
+
     with zipfile.ZipFile(XLAM) as z:
-        sheet = z.read("xl/worksheets/sheet1.xml").decode()
         book = z.read("xl/workbook.xml").decode()
     assert 'name="nianbao.conf"' in book
-    for value in addin_build.CONFIG.values():
-        assert f"<t>{value}</t>" in sheet
+    assert read_addin_sheet(XLAM) == {k.upper(): v for k, v in addin_build.CONFIG.items()}
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -155,9 +228,16 @@ def test_libreoffice_reads_the_vba_project(tmp_path):
         runtime = z.read("Basic/Nianbao/xlwings.xml").decode("utf-8")
     for proc in ("NianbaoValidate", "NianbaoClearMarks", "NianbaoExport", "NianbaoHelp"):
         assert f"Sub {proc}(control As IRibbonControl)" in ribbon
-    assert "nianbao_desktop.run(" in ribbon
+    assert "nianbao_desktop.run(" in ribbon and "RunServerPython" in ribbon
+    for name in [*addin_build.REMOTE_MODULES, "NianbaoActions"]:  # the added modules too
+        assert _lo_has(ods, name), name
     assert "PROJECT_NAME As String = &quot;nianbao&quot;" in runtime
     assert f"XLWINGS_VERSION As String = &quot;{xlwings.__version__}&quot;" in runtime
+
+
+def _lo_has(ods, name):
+    with zipfile.ZipFile(ods) as z:
+        return f"Basic/Nianbao/{name}.xml" in z.namelist()
 
 
 def test_the_python_each_button_runs_works_via_book_caller(tmp_path):

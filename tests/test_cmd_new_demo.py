@@ -139,7 +139,14 @@ def test_demo_refuses_overwrite_and_bad_folder(tmp_path, capsys):
     assert path.read_bytes() == before
     assert "--force" in capsys.readouterr().err
     assert main(["demo", "-o", str(tmp_path), "--format", "2019", "--force"]) == 0
-    assert main(["demo", "-o", str(tmp_path / "missing")]) == 2
+    (tmp_path / "a-file").write_text("x")
+    assert main(["demo", "-o", str(tmp_path / "a-file")]) == 2
+    assert "不是文件夹" in capsys.readouterr().err
+
+
+def test_demo_creates_its_output_folder_like_export(tmp_path):
+    assert main(["demo", "-o", str(tmp_path / "new" / "sub")]) == 0
+    assert (tmp_path / "new" / "sub" / "示例年报-2021.xlsx").is_file()
 
 
 def test_demo_default_folder_is_current(tmp_path):

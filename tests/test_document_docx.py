@@ -199,3 +199,33 @@ def test_pdf_from_the_docx_renders_chinese(example_docx, tmp_path):
     text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
     flat = text.replace("\n", "").replace(" ", "")
     assert "政府信息公开工作年度报告" in flat and "—1—" in flat
+
+
+def test_font_substitutions_name_a_kai_face_for_楷体():
+    """Where 楷体_GB2312 is missing, the PDF's （一） headings use a Kai face, not the body face."""
+    import shutil as _shutil
+    from addin.document.pdf import font_substitutions, substitution_note
+
+    if _shutil.which("fc-match") is None:
+        pytest.skip("fontconfig not installed")
+    subs = font_substitutions()
+    if "楷体_GB2312" not in subs:
+        pytest.skip("楷体_GB2312 is installed here")
+    assert "Kai" in subs["楷体_GB2312"], subs  # AR PL UKai / KaitiM (fonts-arphic-*), as scripts/setup.sh installs
+    assert subs["楷体_GB2312"] != subs.get("仿宋_GB2312")
+    assert "楷体_GB2312→" in substitution_note()
+
+
+def test_closing_block_signer_centred_over_the_date_on_one_tab_stop(tmp_path):
+    from addin.document.docx_writer import render
+
+    r = example_report("2021")
+    r.signing_date = "2026年1月20日"
+    paras = render(build_document(r)).paragraphs
+    signer, date = paras[-2], paras[-1]
+    assert signer.text == "\t示例市示例区数据资源管理局" and date.text == "\t2026年1月20日"
+    stops = [[(t.position, t.alignment) for t in p.paragraph_format.tab_stops] for p in (signer, date)]
+    assert stops[0] == stops[1] and len(stops[0]) == 1 and stops[0][0][1] == 1  # WD_TAB_ALIGNMENT.CENTER
+    assert paras[-3].text == ""  # one blank line after the text
+    r.signing_date = ""
+    assert render(build_document(r)).paragraphs[-1].text == "\t　　年　　月　　日"  # left for the pen

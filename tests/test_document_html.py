@@ -112,3 +112,44 @@ def test_renders_in_chromium_without_horizontal_overflow(tmp_path):
         cells = {td.get("data-key"): td.text_content() for td in tree.xpath("//td[@data-key]")}
         assert cells["t3.new.total"] == "13" and cells["t3.total.total"] == "14" and cells["t2.fees.amount"] == "0.35"
         assert all(v == document.cell_text(k) for k, v in cells.items())
+
+
+PHONE = """<script>
+(function () {
+  var root = document.documentElement, out = {sw: root.scrollWidth, cw: root.clientWidth, iw: window.innerWidth, wraps: []};
+  document.querySelectorAll(".table-wrap").forEach(function (w) {
+    var hint = w.previousElementSibling, shown = hint && hint.classList.contains("scroll-hint")
+      && getComputedStyle(hint).display !== "none" && hint.getBoundingClientRect().height > 0;
+    out.wraps.push({table: w.querySelector("table").id, scrolls: w.scrollWidth > w.clientWidth + 1,
+                    hint: !!shown, shade: getComputedStyle(w).backgroundImage.indexOf("radial-gradient") >= 0});
+  });
+  var d = document.createElement("pre"); d.id = "nb-measure"; d.textContent = JSON.stringify(out);
+  document.body.appendChild(d);
+})();
+</script></body>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+def test_on_a_phone_table_four_scrolls_inside_its_box_with_a_visible_cue(tmp_path):
+    probe = tmp_path / "probe.html"
+    probe.write_text(render_html(build_document(example_report("2021"))).replace("</body>", PHONE), encoding="utf-8")
+    seen = {}
+    for width in (390, 1280):
+        dom = chromium_dom(probe, width, tmp_path / f"profile-{width}")
+        m = json.loads(lxml_html.document_fromstring(dom).xpath("//pre[@id='nb-measure']")[0].text_content())
+        assert m["sw"] <= m["cw"], m  # the page itself never scrolls sideways
+        seen[width] = {w["table"]: w for w in m["wraps"]}
+    phone, desk = seen[390]["table-t4"], seen[1280]["table-t4"]
+    assert phone["scrolls"] and phone["hint"] and phone["shade"], phone  # more to the right, and it says so
+    assert not desk["scrolls"] and not desk["hint"], desk
+    assert not seen[390]["table-t2"]["hint"]  # the cue only where a table is wide
+
+
+def test_printing_keeps_a_table_two_block_and_a_header_with_its_first_rows():
+    tree = lxml_html.document_fromstring(render_html(build_document(example_report("2021"))))
+    t2 = [(tr[0].text_content(), tr.get("class")) for tr in tree.xpath("//table[@id='table-t2']/tbody/tr")]
+    ends = {i for i, (_, css) in enumerate(t2) if css != "keep"}
+    assert [t2[i][0] for i in sorted(ends)] == ["行政规范性文件", "行政许可", "行政强制", "行政事业性收费"]  # each block's last row
+    t3 = [tr.get("class") for tr in tree.xpath("//table[@id='table-t3']/tbody/tr")]
+    assert t3[:2] == ["keep", "keep"] and t3[2] is None and "tr.keep { break-after: avoid; }" in render_html(
+        build_document(example_report("2021")))

@@ -37,6 +37,8 @@ FIRES = {
     "P005": ("2021", "s1", "全年新增主动公开政府信息370条，包括：机构职能24条、政策文件83条、规划计划10条、工作动态166条。",
              ["s1"]),
     "P006": ("2021", "s1", "依申请公开办理结果中，予以公开占 30%。", ["t3.granted.total", "s1"]),
+    "P007": ("2021", "s1", "全年发布信息200条，其中通知公告50条（25%），工作动态150条（70%）。", ["s1"]),
+    "P008": ("2021", "s1", "本年度发布政策解读12篇。在加强解读回应方面，发布政策解读9篇，回应关切3次。", ["s1"]),
 }
 QUIET = {
     "P001": "本年新收政府信息公开申请13件，上年结转2件，已办结14件，结转下年度继续办理1件。",
@@ -45,6 +47,8 @@ QUIET = {
     "P004": "本年行政事业性收费金额3500元。",
     "P005": "全年新增主动公开政府信息283条，包括：机构职能24条、政策文件83条、规划计划10条、工作动态166条。",
     "P006": "依申请公开办理结果中，予以公开5件，占35.7%。",
+    "P007": "全年发布信息200条，其中通知公告50条（25%），工作动态150条（75%）。",
+    "P008": "本年度发布政策解读12篇。在加强解读回应方面，发布政策解读12篇，回应关切3次。",
 }
 
 
@@ -206,3 +210,43 @@ def test_enormous_prose_is_checked_in_reasonable_time():
     t = time.perf_counter()
     assert prose(text) == []
     assert time.perf_counter() - t < 20
+
+
+@pytest.mark.parametrize("text", [
+    "一" * 200_000,  # a run of numerals: scans start only where a number starts
+    "1" * 200_000,
+    ("其中" + "通知公告1条、" * 50) * 500,  # many lists in one sentence: each read in a window
+    "全年发布信息9条，其中" + "通知公告1条，" * 30_000,  # one endless list
+    "政策解读12篇，" * 30_000,  # the same statement again and again
+    "（" * 100_000 + "其中" + "）" * 100_000,
+], ids=["numerals", "digits", "many-lists", "endless-list", "repeated", "brackets"])
+def test_pathological_prose_is_read_in_linear_time(text):
+    """Shapes that made the scans quadratic once; finishing at all is the test (no timing)."""
+    findings = prose(text)
+    assert all(f.rule.startswith("P") for f in findings)
+
+
+def test_blank_total_is_compared_with_its_row_and_the_message_says_so():
+    r = with_prose("本年新收政府信息公开申请15件。")
+    r.cells["t3.new.total"] = type(r.cells["t3.new.total"])("", "empty")
+    [f] = [f for f in validate(r) if f.rule == "P001"]
+    assert f.expected == 13 and "为空，按该行各栏之和 13 计" in f.message
+
+
+def test_parts_messages_say_what_to_do():
+    [short] = prose("全年发布信息418条，其中通知公告380条，人事信息6条，财政信息12条，其他信息10条。")
+    assert "相差 10 条" in short.message and "请在最后一项后加“等”" in short.message
+    [over] = prose("全年新增主动公开政府信息30条，其中机构职能24条、政策文件83条等。")
+    assert "以“等”结尾" in over.message and "超过总数" in over.message
+    [before] = prose("全年共发布各类信息418条。其中通知公告380条，人事信息6条，财政信息12条，其他信息10条。")
+    assert "全年共发布各类信息418条。其中通知公告380条" in before.message  # the total's sentence is quoted too
+
+
+def test_list_closes_at_its_separator_level():
+    """105 vs 97 + 8: the list ends at ；, before 共办结 96 件，结转 9 件."""
+    [pl] = parts_lists("共受理申请105件，其中自然人97件，法人8件；共办结96件，结转9件。")
+    assert (pl.total, pl.parts) == (105, [97, 8])
+    [pl] = parts_lists("共受理申请105件，其中自然人97件，法人8件，共办结96件，结转9件。")
+    assert (pl.total, pl.parts) == (105, [97, 8])
+    [pl] = parts_lists("全年发布信息370条，包括政策文件24条、工作动态83条，同时在微信公众号推送信息166条。")
+    assert pl.parts == [24, 83]

@@ -3,6 +3,7 @@ bad input, a missing LibreOffice and an unusable output folder."""
 
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,13 @@ def test_exports_every_format(report_json, tmp_path, capsys):
     assert (out / f"{STEM}.pdf").read_bytes()[:5] == b"%PDF-"
     again = json.loads((out / f"{STEM}.json").read_text(encoding="utf-8"))
     assert again == example_report("2021").to_json()
-    assert "已导出" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "已导出" in captured.out
+    from addin.document.pdf import font_substitutions
+
+    subs = font_substitutions()  # which official fonts this machine lacks: the user is told
+    assert all(f"{name}→{used}" in captured.err for name, used in subs.items())
+    assert ("提示：本机未安装公文字体" in captured.err) == bool(subs)
 
 
 def test_refuses_to_overwrite_without_force_and_writes_nothing(report_json, tmp_path, capsys):
@@ -97,9 +104,9 @@ def test_prev_adds_change_sentences_and_generate_chooses_sections(report_json, t
     assert main(["export", str(report_json), "--to", "docx", "-o", str(out), "--prev", str(prev_path),
                  "--generate", "s1,s3"]) == 0
     texts = [p.text for p in open_docx(out / f"{STEM}.docx").paragraphs]
-    assert any("本年新收政府信息公开申请13件（较上年的9件增加4件）" in t for t in texts)
-    assert any(t.startswith("2025年，示例市示例区数据资源管理局依法做好") for t in texts)  # s1 chosen
-    assert not any(t.startswith("本年作出行政许可处理决定") for t in texts)  # s2 not chosen
+    assert any("本年新收政府信息公开申请13件，较上年增加4件；" in t for t in texts)
+    assert any(t.startswith("我局依法做好") for t in texts)  # s1 chosen; the clerk's 总体情况 says the year
+    assert not any(t.startswith("作出行政许可决定") or "行政许可决定" in t for t in texts)  # s2 not chosen
 
 
 def test_workbook_input(tmp_path):
@@ -197,4 +204,72 @@ def test_empty_sections_and_hostile_text_export(tmp_path):
     assert main(["export", str(src), "--to", "docx,html", "-o", str(out)]) == 0
     texts = [p.text for p in open_docx(out / f"{STEM}.docx").paragraphs]
     assert '=HYPERLINK("http://x.invalid","点我")' in texts
-    assert any(t.startswith("2025年，示例市示例区数据资源管理局依法做好") for t in texts)  # s1 empty → generated
+    assert any(t.startswith("2025年，本机关依法做好") for t in texts)  # s1 empty → generated
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_outputs_follow_the_users_umask_and_a_replaced_file_keeps_its_mode(tmp_path, umask):
+    src = write_json(tmp_path / "in.json", example_report("2021"))
+    out = tmp_path / "o"
+    old = os.umask(umask)
+    try:
+        assert main(["export", str(src), "--to", "docx,html,json", "-o", str(out)]) == 0
+        for fmt in ("docx", "html", "json"):
+            assert stat.S_IMODE((out / f"{STEM}.{fmt}").stat().st_mode) == 0o666 & ~umask, fmt
+        (out / f"{STEM}.html").chmod(0o640)
+        assert main(["export", str(src), "--to", "html", "-o", str(out), "--force"]) == 0
+        assert stat.S_IMODE((out / f"{STEM}.html").stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_signer_and_date_travel_through_json_and_workbook_into_the_closing_block(tmp_path):
+    from addin.readers import read_report
+    from addin.writers.workbook import write_workbook
+
+    r = example_report("2021")
+    assert "signer" not in r.to_json() and "signing_date" not in r.to_json()  # optional: absent when not given
+    r.signer, r.signing_date = "示例市示例区人民政府办公室", "2026年1月20日"
+    src = write_json(tmp_path / "in.json", r)
+    back = read_report(src)
+    assert (back.signer, back.signing_date) == (r.signer, r.signing_date) and not back.problems
+    book = tmp_path / "r.xlsx"
+    write_workbook(back, book)
+    again = read_report(book)
+    assert (again.signer, again.signing_date) == (r.signer, r.signing_date)
+    out = tmp_path / "o"
+    assert main(["export", str(book), "--to", "html", "-o", str(out)]) == 0
+    html = (out / f"{STEM}.html").read_text(encoding="utf-8")
+    assert '<div class="closing"><div><p>示例市示例区人民政府办公室</p><p>2026年1月20日</p></div></div>' in html
+
+
+CUT = Path(__file__).parent / "fixtures" / "import" / "handwritten_2021_cut.txt"
+
+
+def test_imported_report_with_unread_cells_is_refused_without_force(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["export", str(CUT), "--to", "html", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "拒绝导出" in err and "未能确定" in err and "t3." in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_imported_report_forced_prints_pending_cells_never_stray_text(tmp_path, capsys):
+    text = CUT.read_text(encoding="utf-8").replace("行政许可 | 12 |", "行政许可 | 12件 |")
+    src = tmp_path / "cut.txt"
+    src.write_text(text, encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["export", str(src), "--to", "html,json", "-o", str(out), "--force"]) == 0
+    assert "【待核实】" in capsys.readouterr().err
+    page = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert page.count("【待核实】") > 20  # the rows cut off, each cell
+    assert "12件" not in page  # text where a number belongs is not printed as if it were the value
+    assert "示例县农机服务中心" in page
+    values = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))["values"]
+    assert "【待核实】" not in json.dumps(values, ensure_ascii=False)  # the data stay as read
+
+
+def test_complete_imported_report_exports_without_force(tmp_path):
+    src = Path(__file__).parent / "fixtures" / "import" / "ocr" / "ocr-township-2021.txt"
+    assert main(["export", str(src), "--to", "html", "-o", str(tmp_path / "o")]) == 0
+    assert "【待核实】" not in next((tmp_path / "o").glob("*.html")).read_text(encoding="utf-8")

@@ -43,7 +43,27 @@ CASES = {
     "I006": lambda: text("2021", "lines").replace("\n规章\n", "\n  \n", 1),
     "I007": lambda: text("2021", "rows").replace("\n行政许可 | ", "\n行政许可 | 7 | ", 1),
     "I008": lambda: _subtotal_column(),
+    "I010": lambda: _labels_after_values(),
+    "I011": lambda: text("2021", "rows").replace("\n规章 | ", "\n规章 | 00", 1),
+    "I009": lambda: cut(text(), "5.属于三类内部事务信息 |"),  # cut before 五、六
 }
+
+
+def _labels_after_values() -> str:
+    """表三 as pdftotext prints vertically centred labels: each row's numbers first, its label after."""
+    lines = text("2021", "lines").split("\n")
+    start = lines.index("一、本年新收政府信息公开申请数量")
+    end = lines.index("四、政府信息公开行政复议、行政诉讼情况")
+    out, label = lines[:start], None
+    for line in lines[start:end]:
+        if line.strip().lstrip("+-").isdigit():
+            out.append(line)
+            continue
+        if label is not None:
+            out.append(label)
+        label = line
+    out.append(label)
+    return "\n".join(out + lines[end:])
 
 
 def _subtotal_column() -> str:

@@ -243,7 +243,7 @@ def test_handwritten_cut_page():
         "t3.denied_secret.natural", "t3.denied_secret.commercial", "t3.denied_secret.research",
         "t3.denied_secret.nonprofit"]
     assert not any(k.startswith(("t3.unable", "t4.")) for k in got.cells)
-    assert sorted(rules(got)) == ["I001", "I002", "I004"]
+    assert sorted(rules(got)) == ["I001", "I002", "I004", "I009"]
     assert got.sections["s1"].startswith("全年围绕")
 
 

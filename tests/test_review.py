@@ -199,3 +199,30 @@ def test_a_dying_worker_costs_only_its_files(tmp_path, monkeypatch):
     assert len(dead) <= in_flight  # the in-flight chunks only
     assert sum(1 for r in rows if not r.problem) == 80 - len(dead) >= 80 - in_flight
     assert all(r.agency for r in rows if not r.problem)
+
+
+FINDING_KEYS = {"rule", "severity", "message", "cells", "locations", "expected", "actual", "hint"}
+
+
+def test_json_findings_are_in_the_public_findings_format(batch, capsys):
+    main(["review", str(batch), "--format", "json", "--jobs", "1"])
+    doc = json.loads(capsys.readouterr().out)
+    findings = [f for r in doc["reports"] for f in r["findings"]]
+    assert findings and all(set(f) == FINDING_KEYS for f in findings)
+    arithmetic = [f for f in findings if f["expected"] is not None]
+    assert arithmetic, "some finding carries an expected value"
+    assert any(c.startswith("t3.") for f in findings for c in f["cells"])  # cell keys a script can use
+
+
+def test_workbook_details_carry_cells_expected_actual_and_hint(batch, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "review.xlsx"
+    main(["review", str(batch), "-o", str(out), "--jobs", "1"])
+    details = load_workbook(out)["问题明细"]
+    header = [c.value for c in details[1]]
+    assert header == ["文件", "机关", "年度", "规则", "级别", "位置", "说明", "单元格", "应为", "实为", "提示"]
+    rows = [[c.value for c in row] for row in details.iter_rows(min_row=2)]
+    with_cells = [r for r in rows if r[7]]
+    assert with_cells and all(k.count(".") == 2 for r in with_cells for k in r[7].split("、") if k.startswith("t"))
+    assert any(isinstance(r[8], (int, float)) and isinstance(r[9], (int, float)) for r in rows)

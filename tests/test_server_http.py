@@ -61,6 +61,13 @@ def test_other_computers_need_a_key_and_https(monkeypatch, tmp_path):
     with pytest.raises(InputError, match="NIANBAO_API_KEY"):
         check_args(Args("0.0.0.0"))
     monkeypatch.setenv("NIANBAO_API_KEY", "k" * 32)
+    with pytest.raises(InputError, match="太弱"):  # long but one character repeated
+        check_args(Args("0.0.0.0", behind_proxy=True))
+    monkeypatch.setenv("NIANBAO_API_KEY", "x")
+    with pytest.raises(InputError, match="至少需要 16 个字符"):
+        check_args(Args("0.0.0.0", behind_proxy=True))
+    monkeypatch.setenv("NIANBAO_API_KEY", "Qm7-vR2xT9pL4wZk8sN3")
+    check_args(Args("127.0.0.1"))
     with pytest.raises(InputError, match="HTTPS"):
         check_args(Args("0.0.0.0"))
     check_args(Args("0.0.0.0", behind_proxy=True))

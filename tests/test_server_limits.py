@@ -88,7 +88,9 @@ def test_time_limit_answers_504():
         await run_in_worker(time.sleep, 1.5)
 
     client = TestClient(LimitsMiddleware(slow_app, seconds=0.3), raise_server_exceptions=False)
-    r = client.post("/xlwings/custom-scripts-call/validate", json={"client": "Office.js", "book": {}, "sheets": []})
+    book = {"client": "Office.js", "version": "0.37.8", "book": {"name": "a.xlsx", "active_sheet_index": 0},
+            "sheets": [{"name": "表一", "values": [[1]]}], "names": []}
+    r = client.post("/xlwings/custom-scripts-call/validate", json=book)
     assert r.status_code == 504 and "处理时间超过" in r.json()["detail"]
 
 

@@ -203,8 +203,25 @@ def test_print_setup(fmt_wb):
         assert int(ws.page_setup.paperSize) == 9  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert wb["表四"].page_setup.orientation == "landscape"
-    assert wb["表三"].page_setup.orientation == "portrait"
+    assert wb["表三"].page_setup.orientation == "landscape" and wb["表三"].page_setup.fitToHeight == 1
     assert wb["表三"].print_title_rows == "$1:$5"
+    breaks = [b.id for b in wb["正文"].row_breaks.brk]
+    headings = {c.value: c.row for c in wb["正文"]["A"] if isinstance(c.value, str) and c.value[:2] in ("一、", "五、", "六、")}
+    assert sorted(breaks) == sorted([r - 1 for h, r in headings.items() if not h.startswith("一、")]
+                                    + [headings_of_table_text(wb)])
+
+
+def headings_of_table_text(wb) -> int:
+    """The row before 二's heading: 二、三、四 (words before the tables) share a page."""
+    return next(c.row for c in wb["正文"]["A"] if isinstance(c.value, str) and c.value.startswith("二、")) - 1
+
+
+def test_guide_is_written_for_clerks(fmt_wb):
+    _, wb = fmt_wb
+    text = "\n".join(str(c.value) for row in wb["填写说明"].iter_rows() for c in row if c.value)
+    assert "spec/" not in text and "NB." not in text and "data-model" not in text
+    assert "“年报助手”网页" in text and "WPS" in text  # WPS filers check on the web page, not a command line
+    assert "署名" in text and "成文日期" in text
     assert wb["表三"].freeze_panes == "D6"
 
 

@@ -8,10 +8,9 @@ in the workbook that cell therefore holds a plain number instead of the template
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from ..errors import InputError
 from ..examples import demo_mistakes, example_report, example_values
+from .export import output_dir
 from .validate import print_text
 from ..formats import FORMATS
 from ..model import Report
@@ -25,7 +24,7 @@ DESCRIPTION = ("生成一份带有几处典型错误的示例工作簿（示例�
 
 
 def add_arguments(p) -> None:
-    p.add_argument("-o", "--output-dir", dest="outdir", default=".", metavar="DIR", help="输出文件夹（默认当前文件夹）")
+    p.add_argument("-o", "--output-dir", dest="outdir", default=".", metavar="DIR", help="输出文件夹（默认当前文件夹；不存在时自动创建）")
     p.add_argument("--format", dest="fmt", choices=FORMATS, default="2021", help="报告格式（默认 2021）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的示例工作簿")
 
@@ -42,9 +41,7 @@ def demo_report(fmt: str) -> tuple[Report, set[str]]:
 
 
 def run(args) -> int:
-    outdir = Path(args.outdir)
-    if not outdir.is_dir():
-        raise InputError(f"输出文件夹不存在：{outdir}")
+    outdir = output_dir(args.outdir)
     path = outdir / f"示例年报-{args.fmt}.xlsx"
     report, typed_over = demo_report(args.fmt)
     write_workbook(report, path, force=args.force, typed_over=typed_over)

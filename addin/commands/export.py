@@ -4,7 +4,8 @@ Reads a workbook or a report JSON, checks it (the export goes ahead with a warni
 errors remain; ``--strict`` refuses), builds the document once and writes each
 requested format atomically under a name made from the agency and year. Existing
 files are not overwritten without ``--force``; if any target exists, nothing is
-written at all.
+written at all. A published report read by the importer whose import left errors or
+unread cells is refused unless ``--force``; then the unread cells print “【待核实】”.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from ..document.narrative import TITLE_SUFFIX, build_document, generated_sections
 from ..errors import InputError
 from ..findings import summary
+from ..importers.unresolved import mark_unresolved
 from ..readers import read_report
 from ..ruleset import load_rules
 from ..validate import validate
@@ -45,7 +47,8 @@ def add_arguments(p) -> None:
     p.add_argument("--generate", metavar="部分", default=None,
                    help="哪些部分加入由表格生成的文字：s1,s2,s3,s4 中的若干个，或 all、none"
                         "（默认：二、三、四部分的表格前加入；第一部分只在未填写时加入）")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的同名文件")
+    p.add_argument("--force", action="store_true",
+                   help="覆盖已存在的同名文件；由已发布报告导入、仍有未能确定的单元格时也照常导出（这些单元格印为“【待核实】”）")
     p.add_argument("--strict", action="store_true", help="报告仍有错误时拒绝导出（退出码 1）")
     p.add_argument("--rules", metavar="OVERLAY.json", help="规则覆盖文件")
 
@@ -68,7 +71,8 @@ def _formats(text: str) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def _output_dir(path: str) -> Path:
+def output_dir(path: str) -> Path:
+    """The output folder, created (with its parents) if missing."""
     out = Path(path)
     if out.exists() and not out.is_dir():
         raise InputError(f"输出路径不是文件夹：{out}")
@@ -79,12 +83,41 @@ def _output_dir(path: str) -> Path:
     return out
 
 
+def _import_check(args, report) -> list[str] | None:
+    """An imported report (a published .txt/.html/.docx/.pdf) whose import left errors or
+    unread cells is not exported as if it were complete: refused (``None``) unless
+    ``--force``, and then its unread cells are printed as “【待核实】” (the keys returned)."""
+    from ..importers.unresolved import PENDING, import_findings, unresolved_cells
+
+    errors = [f for f in import_findings(report) if f.severity == "error"]
+    pending = unresolved_cells(report)
+    if not errors and not pending:
+        return []
+    lines = [f.text_line(args.file) for f in errors[:SHOW_FINDINGS]]
+    where = "、".join(pending[:8]) + ("等" if len(pending) > 8 else "")
+    if pending:
+        lines.append(f"{args.file}: 导入时有 {len(pending)} 个单元格未能确定：{where}")
+    if not args.force:
+        print("\n".join(lines), file=sys.stderr)
+        print("拒绝导出：这份报告由已发布的文件导入，导入时有错误或未能确定的单元格，导出的文档会像是完整的。"
+              "请先用 nianbao import 导出为工作簿核对补全后再导出；确需照原样导出，加 --force"
+              f"（未能确定的单元格将印为“{PENDING}”）。", file=sys.stderr)
+        return None
+    print("\n".join(lines), file=sys.stderr)
+    if pending:
+        print(f"警告：{len(pending)} 个未能确定的单元格在文档中印为“{PENDING}”（--force）。", file=sys.stderr)
+    return pending
+
+
 def run(args) -> int:
     formats = _formats(args.to)
     rules = load_rules(args.rules)  # a bad overlay is a RuleSetError: exit 2
     report = read_report(args.file)
     prev = read_report(args.prev) if args.prev else None
 
+    pending = _import_check(args, report)
+    if pending is None:
+        return 1
     findings = validate(report, rules, prev)
     s = summary(findings)
     if s["errors"]:
@@ -101,16 +134,17 @@ def run(args) -> int:
     elif s["warnings"]:
         print(f"提示：报告有 {s['warnings']} 个警告（如正文数字与表格不符），请运行 nianbao validate 查看。", file=sys.stderr)
 
-    out = _output_dir(args.output)
+    out = output_dir(args.output)
     stem = safe_stem(report.agency, report.year)
     targets = {fmt: out / f"{stem}.{fmt}" for fmt in formats}
     for target in targets.values():  # refuse before writing anything
         check_target(target, args.force)
 
     generate = generated_sections(report, args.generate)
-    document = build_document(report, prev, generate)
+    document = build_document(mark_unresolved(report, pending) if pending else report, prev, generate)
     written: list[Path] = []
     failed = 0
+    font_note = ""
     started = time.perf_counter()
     try:
         if "json" in targets:
@@ -130,10 +164,11 @@ def run(args) -> int:
                 if "docx" in targets:
                     written.append(docx)
                 if "pdf" in targets:
-                    from ..document.pdf import docx_to_pdf
+                    from ..document.pdf import docx_to_pdf, substitution_note
 
                     try:
                         written.append(docx_to_pdf(docx, targets["pdf"], args.force))
+                        font_note = substitution_note()
                     except InputError as e:
                         failed += 1
                         print(f"错误：无法生成 PDF：{e}", file=sys.stderr)
@@ -141,5 +176,7 @@ def run(args) -> int:
         raise InputError(f"无法写入输出文件夹 {out}：{e.strerror or e}") from None
     for path in written:
         print(f"已导出：{path}")
+    if font_note:
+        print(font_note, file=sys.stderr)
     print(f"用时 {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
     return 2 if failed else 0

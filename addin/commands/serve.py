@@ -7,6 +7,9 @@ import sys
 
 from ..errors import InputError
 
+#: An access key for other computers: at least this many characters, this many different ones.
+MIN_KEY_CHARS, MIN_KEY_DISTINCT = 16, 8
+
 DESCRIPTION = (
     "启动 xlwings Server，提供 Office.js 加载项（Excel 2021、Microsoft 365、网页版 Excel）：\n"
     "“政务公开年报”选项卡（校验、清除标记、导出报告、填写说明）、问题清单任务窗格、自定义函数 =NIANBAO.CHECK()。\n"
@@ -42,9 +45,14 @@ def check_args(args) -> None:
         if f and not os.path.isfile(f):
             raise InputError(f"找不到证书文件：{f}")
     if not is_loopback(args.host):
-        if not os.environ.get(API_KEY_ENV):
+        key = os.environ.get(API_KEY_ENV, "").strip()
+        if not key:
             raise InputError(f"在 {args.host} 上提供服务前，请设置访问密钥环境变量 {API_KEY_ENV}"
                              "（例如一串 32 位以上的随机字符），并把它告诉使用者。")
+        if len(key) < MIN_KEY_CHARS or len(set(key)) < MIN_KEY_DISTINCT:
+            raise InputError(f"访问密钥 {API_KEY_ENV} 太弱（{len(key)} 个字符，{len(set(key))} 种不同字符）："
+                             f"对其他计算机提供服务时至少需要 {MIN_KEY_CHARS} 个字符、{MIN_KEY_DISTINCT} 种不同字符。"
+                             "可用 python -c \"import secrets; print(secrets.token_urlsafe(32))\" 生成。")
         if not args.certfile and not args.behind_proxy:
             raise InputError("对其他计算机提供服务时必须使用 HTTPS：请给出 --certfile 和 --keyfile，"
                              "或在 HTTPS 反向代理之后运行并加 --behind-proxy。")

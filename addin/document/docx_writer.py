@@ -27,17 +27,18 @@ from pathlib import Path
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from ..formats import Table
 from ..writers.atomic import atomic_output
 from .narrative import Document, clean_text
-from .tables import column_shares, is_leaf_label
+from .tables import column_shares, is_leaf_label, kept_rows
 
 #: Fonts (East-Asian name, Latin fallback) of each part of the document.
 TITLE_FONT = ("方正小标宋简体", "Times New Roman")
@@ -45,6 +46,8 @@ BODY_FONT = ("仿宋_GB2312", "Times New Roman")
 HEADING1_FONT = ("黑体", "Times New Roman")
 HEADING2_FONT = ("楷体_GB2312", "Times New Roman")
 PAGE_NUMBER_FONT = ("宋体", "Times New Roman")
+#: The official (East-Asian) fonts the document names.
+OFFICIAL_FONTS = tuple(dict.fromkeys(f[0] for f in (BODY_FONT, HEADING1_FONT, HEADING2_FONT, TITLE_FONT, PAGE_NUMBER_FONT)))
 
 #: Sizes: 2号 22 pt, 3号 16 pt, 4号 14 pt, 5号 10.5 pt.
 TITLE_SIZE, BODY_SIZE, PAGE_NUMBER_SIZE, TABLE_SIZE, WIDE_TABLE_SIZE = Pt(22), Pt(16), Pt(14), Pt(10.5), Pt(9.5)
@@ -114,7 +117,9 @@ def _styles(doc) -> None:
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
     normal = _style(doc, "Normal", BODY_FONT, BODY_SIZE, base=None)
-    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    # Left, not justified: a line before a long unbreakable run (“30.8%、23.1%…”) would be
+    # stretched into “办　理　结　果”; CJK text is full-width, so the right edge stays even.
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     normal.paragraph_format.widow_control = False
     _style(doc, "Title", TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=Pt(36))
     h1 = _style(doc, "Heading 1", HEADING1_FONT, BODY_SIZE)
@@ -219,20 +224,21 @@ def add_table(doc, document: Document, table: Table):
     # The fresh table has one <w:tc> per grid position; keep them by position, since
     # python-docx's Table.cell() re-walks the whole table on every call.
     tcs = {}
+    keep = kept_rows(table, grid)  # keep-with-next: no page break after these rows
     for r, row in enumerate(tbl.rows):
         _row_flags(row, r < grid.header_rows)
         for c, tc in enumerate(row._tr.tc_lst):
             tcs[(r, c)] = tc
             tc.width = widths[c]
             tc.p_lst[0].style = style_id  # spanned-over cells too: their empty line sets no height
+            if r in keep:
+                tc.p_lst[0].get_or_add_pPr().keepNext_val = True
     for gc in grid.cells:
         cell = _Cell(tcs[(gc.row, gc.col)], tbl)
         text = document.cell_text(gc.key) if gc.role == "data" else clean_text(gc.text or "")
         p = cell.paragraphs[0]
         if gc.role == "label" and is_leaf_label(table, gc):
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        if gc.role in ("header", "caption") or gc.row < grid.header_rows:
-            p.paragraph_format.keep_with_next = True  # a caption or column heading never ends a page
         run = p.add_run(text)
         font = HEADING1_FONT if gc.role in ("header", "caption") else BODY_FONT
         set_font(run, font, size)
@@ -255,6 +261,35 @@ def _title(doc, document: Document) -> None:
         run = p.add_run(part)
         if i < len(parts) - 1:
             run.add_break()
+
+
+def _width_pt(text: str, size: float) -> float:
+    """About how wide ``text`` sets: CJK full-width, Latin/digits about half, plus the
+    quarter-em LibreOffice and Word put between CJK and Latin (“2026 年”)."""
+    wide = [ord(ch) > 0x2E7F for ch in text]
+    gaps = sum(a != b for a, b in zip(wide, wide[1:]))
+    return size * (sum(1.0 if w else 0.55 for w in wide) + 0.25 * gaps)
+
+
+def _closing(add, document: Document) -> None:
+    """署名 and 成文日期 (GB/T 9704 7.3.5.1): one blank line after the text; the date with
+    about four characters to spare on the right, in Arabic numerals; the signer centred
+    over the date (both on one centre tab stop). With no date typed, a space is left for
+    it (“年　月　日”), to be filled in by hand."""
+    if not document.closing:
+        return
+    signer, date = document.closing[0], (document.closing[1:] or ["　　年　　月　　日"])[0]
+    size, width = BODY_SIZE.pt, Mm(TEXT_WIDTH_MM).pt
+    centre = min(width - 4 * size - _width_pt(date, size) / 2, width - _width_pt(signer, size) / 2)
+    add("", "Normal")
+    for line in (signer, date):
+        p = add("", "Normal")
+        p.add_run("\t" + line)
+        pf = p.paragraph_format
+        pf.first_line_indent = Pt(0)
+        p._p.get_or_add_pPr().get_or_add_ind().attrib.pop(qn("w:firstLineChars"), None)
+        pf.tab_stops.add_tab_stop(Pt(max(centre, size)), WD_TAB_ALIGNMENT.CENTER)
+        pf.keep_with_next = line == signer
 
 
 def render(document: Document):
@@ -286,17 +321,45 @@ def render(document: Document):
         body.remove(p)
 
     _title(doc, document)
-    doc.add_paragraph("", style="Normal")
+    add = _appender(doc)
+    add("", "Normal")
     for para in document.preamble:
-        doc.add_paragraph(para.text, style="Normal")
+        add(para.text, "Normal")
     for s in document.sections:
-        doc.add_paragraph(s.heading, style="Heading 1")
+        add(s.heading, "Heading 1")
         for para in s.paragraphs:
-            doc.add_paragraph(para.text, style="Heading 2" if para.style == "subheading" else "Normal")
+            add(para.text, "Heading 2" if para.style == "subheading" else "Normal")
         if s.table is not None:
             add_table(doc, document, s.table)
-            doc.add_paragraph("", style="Normal").paragraph_format.line_spacing = Pt(12)
+            add("", "Normal").paragraph_format.line_spacing = Pt(12)
+    _closing(add, document)
     return doc
+
+
+def _appender(doc):
+    """``add(text, style)``: append a paragraph at the end of the body in constant time.
+
+    python-docx's ``add_paragraph`` looks the style up by name through every style and
+    inserts by searching the body for its final ``w:sectPr``; both grow with the document,
+    so a long section text (thousands of paragraphs) took quadratic time. Here the style
+    ids are resolved once and each paragraph is placed right before the known ``sectPr``.
+    """
+    ids = {name: doc.styles[name].style_id for name in ("Normal", "Heading 1", "Heading 2")}
+    body = doc.element.body
+    sect_pr = body.find(qn("w:sectPr"))
+
+    def add(text: str, style: str) -> Paragraph:
+        p = OxmlElement("w:p")
+        p.get_or_add_pPr().style = ids[style]
+        if text:
+            p.add_r().text = text  # python-docx's run text: tabs and breaks as Word's elements
+        if sect_pr is not None:
+            sect_pr.addprevious(p)
+        else:
+            body.append(p)
+        return Paragraph(p, doc._body)
+
+    return add
 
 
 def write_docx(document: Document, path: str | Path, force: bool = False) -> Path:

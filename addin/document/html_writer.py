@@ -20,7 +20,7 @@ from markupsafe import Markup
 from ..formats import Table
 from ..writers.atomic import atomic_output
 from .narrative import Document, clean_text
-from .tables import column_shares, is_leaf_label
+from .tables import column_shares, is_leaf_label, kept_rows
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -43,6 +43,8 @@ class HtmlTable:
     widths: list[float]
     head: list[list[HtmlCell]]
     body: list[list[HtmlCell]]
+    #: body rows (0-based) after which printing must not break a page (:func:`kept_rows`)
+    keep: frozenset[int] = frozenset()
 
 
 def html_table(document: Document, table: Table) -> HtmlTable:
@@ -61,8 +63,9 @@ def html_table(document: Document, table: Table) -> HtmlTable:
             css = "label" if is_leaf_label(table, gc) else "group"
         rows[gc.row].append(HtmlCell(gc.role, text, Markup(span), gc.key or "", css))
     widths = [round(100 * share, 3) for share in column_shares(table, grid.cols)]
+    keep = frozenset(r - grid.header_rows for r in kept_rows(table, grid) if r >= grid.header_rows)
     return HtmlTable(table.key, table.number, table.title, table.layout, widths,
-                     rows[: grid.header_rows], rows[grid.header_rows:])
+                     rows[: grid.header_rows], rows[grid.header_rows:], keep)
 
 
 @cache

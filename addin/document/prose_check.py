@@ -1,39 +1,36 @@
-"""The clerk's prose checked against the tables.
+"""The clerk's prose checked against the tables and against itself.
 
-Reports often quote table figures in their prose — “本年新收政府信息公开申请13件，上年
-结转2件，已办结14件” — and the two drift apart when one is corrected and the other is
-not. This module finds such figures and compares them with the cells, and sums a
-stated total against the parts listed after it (“新增主动公开信息370条，包括：…”).
+Reports quote table figures in their prose — “本年新收政府信息公开申请13件，上年结转2件，
+已办结14件” — and the two drift apart when one is corrected and the other is not. The
+most common error of all is inside the prose: “新增主动公开政府信息370条，包括：…” with
+parts that add up to 283. This module reads the six sections as published text looks
+(PDF line wraps, ASCII punctuation, spaces around numbers) and finds:
 
-False positives cost the clerk's trust, so a number is compared only when its clause
-clearly names the table figure. The patterns (all in this module, all tested):
+* **table figures** (P001–P004): keyword + short gap + number + unit, e.g. 新收/收到/受理 …
+  申请 … N 件 → 表三 本年新收·总计. A figure is compared only when its clause clearly
+  names it: not for another year or a comparison (上年 except 上年结转, 去年, 同比, 较,
+  累计), a channel (网上, 当面 …), other matters (建议, 提案, 咨询, 热线 …), approximate
+  figures (20余件, 约, 近). Outcome counts are not 办结 (同意公开答复 14 件), a 顺延至下一年度
+  答复 is 结转, 予以公开及部分公开 61 件 is the two together, 不予公开的文件 next to
+  文件/信息 (not 申请) is about documents, 提前废止 is a part of 废止. When a table's 总计
+  cell is blank but its row has numbers, the row's sum is compared, and the message says so.
+* **shares** (P006): 予以公开 133 件（41.56%） or 予以公开占 41.56% against 表三, within one
+  unit of the last digit written.
+* **a stated total and its listed parts** (P005): the total ends the clause before the
+  list (or the sentence before a list that starts with 其中), the list is introduced by
+  其中/包括/包含/具体为 (also in brackets, or after a colon), and it closes where its
+  separator level rises (items joined by 、 end at ，; items joined by ， end at ；) or a
+  clause is not an item (共办结 96 件). 其中 means a complete breakdown unless the text
+  says otherwise: a list ending in 等, an item with no number, items in different units
+  (then it is quiet if the same-unit or the all-unit sum matches), or 主要/部分. Such a
+  partial list is flagged only when its parts exceed the total.
+* **shares in a list** (P007): “其中予以公开 133 件（41.56%）…” — each share against its
+  count and the list's total, and the shares of a complete list adding to 100 %.
+* **one figure, two values** (P008): the same figure stated twice in one report with
+  different numbers (政策解读 12 篇 … 政策解读 9 篇).
 
-* **keyword + short gap + number + unit**: e.g. 新收/收到/接收/受理 … 申请 … N 件 →
-  表三 本年新收·总计. The gap holds no number and no punctuation, at most a few
-  characters, and must not contain words that change the meaning (上年, 去年, 同比, 较,
-  累计, 网上, 当面, 信函 … for a channel or another year).
-* numbers: Arabic (``1,234``), full-width (``１２``), Chinese (``十二``, ``一百零五``,
-  ``两``); units 件 (applications, cases, documents), 万元/元 (fees), ``%``.
-* **approximate figures are not compared**: ``20余件``, ``约``, ``近``, ``多``.
-* 收到/受理/办结/答复 are compared only when the clause speaks of 申请 (答复 only in a
-  sentence about 申请) and not of other matters (建议, 提案, 咨询, 来信, 热线 …); the gap
-  must not name another figure (“办结上年结转申请2件” is not the 办结 total).
-* **another year or a comparison** in the clause (上年 except 上年结转, 去年, 同比, 较,
-  比上年, 累计) — not compared.
-* 行政复议 / 行政诉讼 figures are compared only in a sentence that speaks of
-  信息公开, or in section 四's own text (a 司法局 also handles other reviews).
-* shares (“予以公开4件，占30.8%”, “予以公开4件（占30.8%）” or “予以公开占 30%”) are compared with the share of
-  that outcome in 办理结果总计 (or in 本年新收, or in 新收+结转 — any one matching
-  is accepted), within one unit of the last digit written.
-* **totals and parts**: a list introduced by 包括/包含/分别为/具体为/其中 with at least
-  two items ``名称 N 单位`` in one unit. The total is the number ending the clause
-  just before the list, or — when the list's sentence starts with a subject
-  (“新增主动公开信息中包括：”) — the same subject with its number in the previous
-  sentence. A list ending in 等, or introduced by 主要, may be partial: flagged only
-  if the parts exceed the total; so is a 其中 list (it often lists only some).
-
-Each check yields :class:`~addin.findings.Finding` objects with the sentence quoted;
-the rules are ``rules/rulesets/prose.json`` (P001–P006).
+Each check yields :class:`~addin.findings.Finding` objects naming the section and quoting
+the sentence; the rules are ``rules/rulesets/prose.json`` (P001–P008).
 """
 
 from __future__ import annotations
@@ -41,19 +38,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache, lru_cache
 
 from ..findings import Finding
 from ..formats import load_format
 from ..model import Report
 from ..ruleset import Rule
-from ..values import format_number
+from ..values import EMPTY, NUMBER, format_number
 from .narrative import cell_sum, clean_text, outcome_groups
 from .numerals import NUMBER as NUM
 from .numerals import parse_number
 
+#: How far around a figure its clause, a list's total or a list's items are looked for.
+_WINDOW = 400
 #: Longest quote in a message; longer sentences are shortened around the figure.
 QUOTE_CHARS = 90
 #: Prose sections that are read.
@@ -67,6 +66,18 @@ _GAP = r"[^\d，,。；;！？!?：:、（）()零〇一二两三四五六七八
 _APPROX_BEFORE = re.compile(r"(约|近|将近|接近|超过|逾)$")
 
 
+def _approx_before(sentence: str, pos: int) -> bool:
+    """约 / 近 / 超过 … just before the number at ``pos``."""
+    return bool(_APPROX_BEFORE.search(sentence, max(0, pos - 2), pos))
+#: 同意公开答复 / 部分公开答复 / 不予公开答复: an outcome, not the 办结 total.
+_OUTCOME_BEFORE_ANSWER = re.compile(r"(?:同意|予以|部分|不予|依法)公开$|(?:顺延|延期|推迟|延长)(?:至|到)?下一?年度?$")
+#: How answers word an outcome of 表三 (the row names are the format's).
+_OUTCOME_WORDING = {"同意公开": "予以公开"}
+#: A document count, not an application outcome (不予公开的文件 40 件).
+_DOCUMENT_WORDS = re.compile(r"文件|信息")
+_CONJ = r"(?:及|和|与|、|以及|或)"
+
+
 @dataclass(frozen=True)
 class Stated:
     """A figure found in the prose: where, what it says, and the number."""
@@ -77,36 +88,84 @@ class Stated:
     value: int | Decimal
     approx: bool
     tolerance: Decimal = Decimal(0)  # half a unit of the last digit written (amounts)
+    keys: tuple[str, ...] = ()  # when the figure names other cells than its Figure's (a combination)
+    what: str = ""
 
 
 _WIDE = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+#: A line that starts a new point: （一） 一、 1. 一是 第一 and bullets.
+_POINT = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)"
+                    r"|[一二三四五六七八九十]是|第[一二三四五六七八九十]+|[-•·●▪])")
+_END = "。！？!?；;：:"
+#: Shortest line taken as cut by a hard wrap (a PDF line) rather than a title.
+_WRAP_MIN = 12
+
+
+#: Units that counts in reports are written in.
+UNITS = "人次|条|件|项|个|篇|次|份|期|场|则|批|家|宗|起|例|部"
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_CONTINUES = re.compile(rf"^(?:{UNITS}|[，,。；;、%）)])")
+_CLAUSE_PUNCT = re.compile(r"[，,。；;]")
+_LIST_LEAD = re.compile(r"(?:其中|包括|具体为|如下)[：:]$")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])")
 
 
 def _normalise(text: str) -> str:
     """Full-width digits and ％ made ASCII (Chinese punctuation kept, for quoting), no
     thousands separators, no spaces."""
     text = unicodedata.normalize("NFC", clean_text(text)).translate(_WIDE)
-    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 1,234 (a full-width ， separates clauses)
-    return re.sub(r"[ \t\u3000]+", "", text)
+    text = _THOUSANDS.sub("", text)  # 1,234 (a full-width ， separates clauses)
+    return _SPACES.sub("", text)
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Lines cut by a hard wrap (text taken from a PDF: a line ends mid-clause, even between
+    a label and its number, or a number stands on a line of its own) joined back, and a list
+    set out one item a line after “其中：” joined to its lead; a blank line, a sentence end
+    or a new point keeps lines apart."""
+    out: list[str] = []
+    open_line = listing = False
+    for line in lines:
+        if not line:
+            open_line = listing = False
+            continue
+        cont = _CONTINUES.match(line)  # 5928 / 条，其中…
+        if out and ((open_line and not _POINT.match(line)) or cont or (listing and _POINT.match(line))):
+            out[-1] += line
+        else:
+            out.append(line)
+            listing = False
+        last = out[-1]
+        heading = bool(_POINT.match(last)) and len(last) <= 25 and not _CLAUSE_PUNCT.search(last)
+        open_line = last[-1] not in _END and len(last) >= _WRAP_MIN and not heading
+        if _LIST_LEAD.search(last):
+            listing = True
+        elif last[-1] in "。！？!?":
+            listing = False
+    return out
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences (up to 。！？ or a line end), normalised for matching."""
+    """Sentences (up to 。！？ or a paragraph end), normalised for matching."""
     return list(_sentences(text))
 
 
-@lru_cache(maxsize=64)  # the six prose checks of one validation read the same sections
+@lru_cache(maxsize=64)  # the prose checks of one validation read the same sections
 def _sentences(text: str) -> tuple[str, ...]:
     out = []
-    for line in _normalise(text).split("\n"):
-        out.extend(s for s in re.split(r"(?<=[。！？!?])", line) if s.strip())
+    for line in _join_wrapped(_normalise(text).split("\n")):
+        out.extend(s for s in _SENTENCE_END.split(line) if s.strip())
     return tuple(out)
 
 
 def _clause_around(sentence: str, start: int, end: int) -> str:
-    left = max(sentence.rfind(c, 0, start) for c in "，,；;") + 1
-    rights = [i for i in (sentence.find(c, end) for c in "，,；;。") if i >= 0]
-    return sentence[left:min(rights) if rights else len(sentence)]
+    """The clause (between ，；) holding ``sentence[start:end]``, at most a window around it."""
+    lo, hi = max(0, start - _WINDOW), min(len(sentence), end + _WINDOW)
+    left = max(sentence.rfind(c, lo, start) for c in "，,；;") + 1
+    left = max(left, lo)
+    rights = [i for i in (sentence.find(c, end, hi) for c in "，,；;。") if i >= 0]
+    return sentence[left:min(rights) if rights else hi]
 
 
 def _quote(sentence: str, start: int) -> str:
@@ -132,6 +191,33 @@ def _heading(report: Report, key: str) -> str:
 
 
 # ---------------------------------------------------------------------------
+# Table values: a blank 总计 stands for its row's sum
+
+
+def table_value(report: Report, keys: tuple[str, ...]) -> tuple[int | Decimal | None, str]:
+    """The sum of the cells, and a note when a blank 总计 was replaced by its row's sum
+    (``None`` if a cell is not a number and cannot be made one)."""
+    total: int | Decimal = 0
+    notes = []
+    for key in keys:
+        c = report.cell(key)
+        if c.state == NUMBER:
+            total += c.value
+            continue
+        table, row, col = (key.split(".") + ["", ""])[:3]
+        if c.state != EMPTY or col != "total":
+            return None, ""
+        parts = [report.cell(k) for k in report.spec.cells if k.startswith(f"{table}.{row}.") and k != key]
+        nums = [p.value for p in parts if p.state == NUMBER]
+        if not nums:
+            return None, ""
+        s = sum(nums)
+        total += s
+        notes.append(f"{report.spec.cells[key].describe()}为空，按该行各栏之和 {format_number(s)} 计")
+    return total, "；".join(notes)
+
+
+# ---------------------------------------------------------------------------
 # Figures that name one table value
 
 
@@ -148,6 +234,9 @@ class Figure:
     context_section: str = ""
     unit_scale: dict | None = None  # unit → multiplier into the cell's unit
     gap_exclude: str = ""  # the gap must not contain these (another figure's words)
+    kind: str = ""  # "outcome" (表三 results), "answered" (办结), "repealed" (废止), "combined"
+    fmt: str = ""
+    names: dict | None = field(default=None, compare=False, hash=False)  # outcome name → keys, for "combined"
 
     def find(self, section: str, sentence: str) -> Iterator[Stated]:
         if self.context and self.context not in sentence and section != self.context_section:
@@ -163,6 +252,16 @@ class Figure:
                 continue
             if self.gap_exclude and re.search(self.gap_exclude, gap):
                 continue
+            before = sentence[max(0, m.start() - 40):m.start()]
+            if self.kind == "answered" and _OUTCOME_BEFORE_ANSWER.search(before):
+                continue  # 同意公开答复 14 件 is an outcome; 顺延至下一年度答复 is carried forward
+            if self.kind == "outcome":
+                if re.search(rf"(?:{_outcome_alternation(self.fmt)}){_CONJ}$", before):
+                    continue  # 予以公开及部分公开 61 件: the combination, below
+                if _DOCUMENT_WORDS.search(gap + sentence[m.end():m.end() + 2]) and "申请" not in clause:
+                    continue
+            if self.kind == "repealed" and re.search(r"(?:提前|部分|宣布)$", before):
+                continue
             value = parse_number(m.group("num"))
             if value is None:
                 continue
@@ -171,8 +270,25 @@ class Figure:
                 scale = self.unit_scale[m.group("unit")]
                 value = Decimal(value) * scale
                 tolerance = Decimal(1).scaleb(Decimal(m.group("num")).as_tuple().exponent) * scale / 2
-            approx = bool(m.groupdict().get("approx")) or bool(_APPROX_BEFORE.search(sentence[:m.start("num")]))
-            yield Stated(section, sentence, m.start("num"), value, approx, tolerance)
+            approx = bool(m.groupdict().get("approx")) or bool(_approx_before(sentence, m.start("num")))
+            keys, what = self.keys, self.what
+            if self.kind == "combined":
+                names = re.findall("|".join(map(re.escape, sorted(self.names, key=len, reverse=True))), m.group("names"))
+                keys = tuple(k for n in dict.fromkeys(names) for k in self.names[n])
+                what = "与".join(dict.fromkeys(names))
+            yield Stated(section, sentence, m.start("num"), value, approx, tolerance, keys, what)
+
+
+@cache
+def _outcome_alternation(fmt_key: str) -> str:
+    names = [n for n, _ in outcome_groups(load_format(fmt_key).table("t3"))]
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+#: Where a number starts (not inside a run of digits or numerals): keeps the scans linear.
+_AT_NUMBER = r"(?<![\d.零〇一二两三四五六七八九十百千万])"
+#: A count or an amount: what every table figure ends in.
+_COUNT = re.compile(rf"{_AT_NUMBER}{NUM}(?:余|多)?(?:件|万元|元)")
 
 
 def _num(unit: str = "件") -> str:
@@ -196,16 +312,30 @@ def _figures(fmt_key: str) -> tuple[Figure, ...]:
         Figure("applications", "上年结转申请", ("t3.carried.total",),
                re.compile(rf"上年度?结转{gap(12)}{_num()}"), gap_exclude="下一?年|办结|答复"),
         Figure("applications", "办结（办理结果总计）", ("t3.total.total",),
-               re.compile(rf"(?:办结|答复|办理完结|办理完毕){gap(10)}{_num()}"), gap_exclude="结转|新收|收到",
-               context="申请"),
+               re.compile(rf"(?:办结|答复|办理完结|办理完毕){gap(10)}{_num()}"), gap_exclude="结转|新收|收到|(?:同意|予以|部分|不予)公开",
+               context="申请", kind="answered"),
         Figure("applications", "结转下年度继续办理", ("t3.forward.total",),
-               re.compile(rf"(?:结转|转入)(?:至|到)?下一?年度?{gap(10)}{_num()}")),
+               re.compile(rf"(?:结转|转入|顺延|延期|推迟|延长)(?:至|到)?下一?年度?{gap(10)}{_num()}")),
     ]
     # 表三 outcomes, named as the format's row paths name them (予以公开, 不予公开 …)
     t3 = spec.table("t3")
-    for name, rows in outcome_groups(t3):
+    groups = outcome_groups(t3)
+    names = _outcome_alternation(fmt_key)
+    for name, rows in groups:
         out.append(Figure("applications", name, tuple(f"t3.{r}.total" for r in rows),
-                          re.compile(rf"(?<!不){re.escape(name)}{gap(4)}{_num()}")))
+                          re.compile(rf"(?<!不){re.escape(name)}{gap(4)}{_num()}"), kind="outcome", fmt=fmt_key))
+    # the same outcomes as answers word them: 同意公开 5 件 is 予以公开
+    for word, name in _OUTCOME_WORDING.items():
+        rows = dict(groups).get(name)
+        if rows:
+            out.append(Figure("applications", name, tuple(f"t3.{r}.total" for r in rows),
+                              re.compile(rf"(?<!不)(?<!部分){re.escape(word)}(?:答复)?{gap(4)}{_num()}"),
+                              kind="outcome", fmt=fmt_key))
+    # 予以公开及部分公开 61 件: two outcomes counted together
+    combined = {name: tuple(f"t3.{r}.total" for r in rows) for name, rows in groups}
+    out.append(Figure("applications", "", (), re.compile(
+        rf"(?<!不)(?P<names>(?:{names})(?:{_CONJ}(?:{names}))+)(?:的申请|申请)?{gap(4)}{_num()}"),
+        kind="combined", names=combined))
     # 表四: reviews and lawsuits, only where the sentence is about 信息公开 (or in section 四)
     t4 = spec.table("t4")
     by_kind: dict[str, list[str]] = {}
@@ -221,16 +351,17 @@ def _figures(fmt_key: str) -> tuple[Figure, ...]:
              "made": "新制作|制作|制定", "published": "新公开"}
     for row_key in ("rules", "normative"):
         row = t2.row(row_key)
-        names = "|".join(re.escape(n) for n in sorted({row.label, *row.variants}, key=len, reverse=True))
+        names_ = "|".join(re.escape(n) for n in sorted({row.label, *row.variants}, key=len, reverse=True))
         for col, verb in verbs.items():
             key = f"t2.{row_key}.{col}"
             if key not in spec.cells:
                 continue
             label = f"{row.label}{t2.column(col).label}"
             # “制发行政规范性文件3件” or “行政规范性文件本年制发3件”; never 规章制度
-            pat = (rf"(?:(?:{verb})了?的?(?:{names})(?!制度){gap(4)}"
-                   rf"|(?:{names})(?!制度)(?:本年)?(?:{verb}){_GAP}{{0,4}}?){_num()}")
-            out.append(Figure("documents", label, (key,), re.compile(pat)))
+            pat = (rf"(?:(?:{verb})了?的?(?:{names_})(?!制度){gap(4)}"
+                   rf"|(?:{names_})(?!制度)(?:本年)?(?:{verb}){_GAP}{{0,4}}?){_num()}")
+            out.append(Figure("documents", label, (key,), re.compile(pat),
+                              kind="repealed" if col == "repealed" else ""))
     # 表二: 行政事业性收费 amount (2021, 万元)
     if "t2.fees.amount" in spec.cells and spec.cells["t2.fees.amount"].kind == "wan_yuan":
         out.append(Figure("fees", f"{t2.row('fees').label}金额", ("t2.fees.amount",),
@@ -250,27 +381,47 @@ def _finding(rule: Rule, report: Report, cells: list[str], message: str, **kw) -
                    hint=rule.hint, name=rule.name, **kw)
 
 
+def stated_figures(report: Report, family: str | None = None) -> Iterator[tuple[Figure, Stated]]:
+    """Every table figure the prose states (one per place), in reading order."""
+    for section, text in _sections(report):
+        for fig, st in _stated(report.spec.key, section, text):
+            if family is None or fig.family == family:
+                yield fig, st
+
+
+@lru_cache(maxsize=64)  # the four figure checks of one validation read the same sections
+def _stated(fmt_key: str, section: str, text: str) -> tuple[tuple[Figure, Stated], ...]:
+    out = []
+    seen = set()
+    for sentence in _sentences(text):
+        if not _COUNT.search(sentence):
+            continue
+        for fig in _figures(fmt_key):
+            for st in fig.find(section, sentence):
+                if (sentence, st.start) in seen or st.approx or not st.keys:
+                    continue
+                seen.add((sentence, st.start))
+                out.append((fig, st))
+    return tuple(out)
+
+
 def _figure_check(family: str):
     def check(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
-        figs = [f for f in figures(report) if f.family == family]
-        seen = set()
-        for section, text in _sections(report):
-            for sentence in sentences(text):
-                for fig in figs:
-                    for st in fig.find(section, sentence):
-                        actual = cell_sum(report, fig.keys)
-                        if st.approx or actual is None or (section, sentence, st.start) in seen:
-                            continue
-                        seen.add((section, sentence, st.start))
-                        diff = abs(Decimal(st.value) - Decimal(actual))
-                        if diff <= st.tolerance:
-                            continue
-                        table = report.spec.cells[fig.keys[0]].table.number
-                        msg = rule.message.format(
-                            section=_heading(report, section), quote=_quote(sentence, st.start), what=fig.what,
-                            stated=format_number(st.value), actual=format_number(actual), table=table,
-                            cell=_cell_names(report, fig.keys), diff=format_number(diff))
-                        yield _finding(rule, report, [*fig.keys, section], msg, expected=actual, actual=st.value)
+        for fig, st in stated_figures(report, family):
+            actual, note = table_value(report, st.keys)
+            if actual is None:
+                continue
+            diff = abs(Decimal(st.value) - Decimal(actual))
+            if diff <= st.tolerance:
+                continue
+            table = report.spec.cells[st.keys[0]].table.number
+            msg = rule.message.format(
+                section=_heading(report, st.section), quote=_quote(st.sentence, st.start), what=st.what,
+                stated=format_number(st.value), actual=format_number(actual), table=table,
+                cell=_cell_names(report, st.keys), diff=format_number(diff))
+            if note:
+                msg += f"（{note}）"
+            yield _finding(rule, report, [*st.keys, st.section], msg, expected=actual, actual=st.value)
 
     check.__name__ = f"prose_{family}"
     check.__doc__ = f"Figures about {family} stated in the prose, compared with the table."
@@ -284,16 +435,26 @@ prose_fees = _figure_check("fees")
 
 
 # ---------------------------------------------------------------------------
-# Shares: “予以公开占 30%”
+# Shares: “予以公开占 30%”, “予以公开 133 件（41.56%）”
+
+_SHARE_LEAD = (r"(?:[，,]?的?所?(?:占比?|比例)(?:为|达)?[^\d，。；%]{0,8}?"
+               r"|[（(](?:占比?|比例)?(?:为|达)?[^\d，。；%）)]{0,8}?)")
+
 
 @cache
-def _share_patterns(fmt_key: str) -> tuple[tuple[str, tuple[str, ...], re.Pattern], ...]:
-    """(outcome name, its rows, pattern) for “予以公开4件，占30.8%” / “予以公开占 30%”."""
-    return tuple(
-        (name, tuple(rows), re.compile(rf"(?<!不){re.escape(name)}(?:{_GAP}{{0,4}}?{NUM}件)?[，,（(]?的?"
-                                       rf"(?:占比?|比例)(?:为|达)?[^\d，。；%]{{0,8}}?(?P<num>\d+(?:\.\d+)?)%"))
-        for name, rows in outcome_groups(load_format(fmt_key).table("t3"))
-    )
+def _share_pattern(fmt_key: str) -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    """The pattern for “予以公开4件，占30.8%” / “予以公开4件（30.8%）” / “予以公开占 30%” /
+    “予以公开和部分公开的共8件，占57.1%”, and each outcome name's cells."""
+    names = _outcome_alternation(fmt_key)
+    keys = {name: tuple(f"t3.{r}.total" for r in rows) for name, rows in outcome_groups(load_format(fmt_key).table("t3"))}
+    pat = re.compile(rf"(?<!不)(?P<names>(?:{names})(?:{_CONJ}(?:{names}))*)(?:的?(?:申请)?{_GAP}{{0,4}}?{NUM}件)?"
+                     rf"{_SHARE_LEAD}(?P<num>\d+(?:\.\d+)?)%")
+    return pat, keys
+
+
+def _tolerance(stated: Decimal) -> Decimal:
+    exp = stated.as_tuple().exponent
+    return Decimal(1).scaleb(exp) if isinstance(exp, int) else Decimal(1)
 
 
 def prose_shares(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
@@ -301,42 +462,72 @@ def prose_shares(rule: Rule, report: Report, prev: Report | None = None) -> Iter
     bases = [("t3.total.total",), ("t3.new.total",), ("t3.new.total", "t3.carried.total")]
     for section, text in _sections(report):
         for sentence in sentences(text):
-            for name, rows, pat in _share_patterns(report.spec.key):
-                for m in pat.finditer(sentence):
-                    if _BLOCK.search(_clause_around(sentence, m.start(), m.end())):
-                        continue
-                    stated = Decimal(m.group("num"))
-                    keys = tuple(f"t3.{r}.total" for r in rows)
-                    part = cell_sum(report, keys)
-                    if part is None:
-                        continue
-                    exp = stated.as_tuple().exponent
-                    tol = Decimal(1).scaleb(exp) if isinstance(exp, int) else Decimal(1)
-                    shares = []
-                    for base in bases:
-                        whole = cell_sum(report, base)
-                        if whole:
-                            shares.append(Decimal(part) * 100 / Decimal(whole))
-                    if not shares or any(abs(s - stated) <= tol for s in shares):
-                        continue
-                    whole = cell_sum(report, bases[0]) or cell_sum(report, bases[1])
-                    actual = shares[0].quantize(Decimal("0.1"))
-                    msg = rule.message.format(
-                        section=_heading(report, section), quote=_quote(sentence, m.start("num")), what=name,
-                        stated=format_number(stated), actual=format_number(actual),
-                        part=format_number(part), whole=format_number(whole))
-                    yield _finding(rule, report, [*keys, "t3.total.total", section], msg,
-                                   expected=actual, actual=stated)
+            if "%" not in sentence:
+                continue
+            pat, by_name = _share_pattern(report.spec.key)
+            for m in pat.finditer(sentence):
+                if _BLOCK.search(_clause_around(sentence, m.start(), m.end())):
+                    continue
+                stated = Decimal(m.group("num"))
+                names = list(dict.fromkeys(re.findall(_outcome_alternation(report.spec.key), m.group("names"))))
+                name = "与".join(names)
+                keys = tuple(k for n in names for k in by_name[n])
+                part, note = table_value(report, keys)
+                if part is None:
+                    continue
+                tol = _tolerance(stated)
+                shares = []
+                for base in bases:
+                    whole, _ = table_value(report, base)
+                    if whole:
+                        shares.append(Decimal(part) * 100 / Decimal(whole))
+                if not shares or any(abs(s - stated) <= tol for s in shares):
+                    continue
+                whole = table_value(report, bases[0])[0] or table_value(report, bases[1])[0]
+                actual = shares[0].quantize(Decimal("0.1"))
+                msg = rule.message.format(
+                    section=_heading(report, section), quote=_quote(sentence, m.start("num")), what=name,
+                    stated=format_number(stated), actual=format_number(actual),
+                    part=format_number(part), whole=format_number(whole))
+                if note:
+                    msg += f"（{note}）"
+                yield _finding(rule, report, [*keys, "t3.total.total", section], msg,
+                               expected=actual, actual=stated)
 
 
 # ---------------------------------------------------------------------------
 # A stated total followed by its parts
 
-_UNITS = "条|件|项|个|篇|次"
-_MARKER = re.compile(r"(?P<word>其中|具体包括|主要包括|主要有|包括|包含|分别为|分别是|具体为)[：:]?")
-_ITEM = re.compile(rf"(?P<label>[^\d，,、；;：:。！？%]{{1,20}}?)(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{_UNITS})")
-_SEP = re.compile(r"[，,、；;]")
-_TOTAL_END = re.compile(rf"(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{_UNITS})[，,：:]?$")
+_MARKER = re.compile(r"(?P<open>[（(])?(?P<word>其中|具体包括|主要包括|主要有|包括|包含|具体为|具体是|分类如下|如下|含)[，,：:]?")
+_AFTER_TOTAL_COLON = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<unit>{UNITS})[：:]")
+_NUMBER_ITEM = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})")
+_TOTAL_END = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?:[（(][^（）()]*[)）])?[，,：:]?$")
+_ITEM = re.compile(rf"^(?P<label>.*?)(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})"
+                   rf"(?:[（(](?:占比?|比例)?(?:为)?(?P<pct>\d+(?:\.\d+)?)%[)）]|[（(][^（）()]*[)）])?"
+                   r"(?P<etc>等(?:[^，,、；;。]{0,8})?)?$")
+#: Words that open a clause which is not another item: a new total, a comparison, a sum.
+_NOT_ITEM = re.compile(r"^(?:已|并|还|又|另|此外|同时)?(?:共|合计|总计|累计|另有|此外|同时|全年|比上年|较|同比)"
+                       r"|共计|合计|总计|累计|增长|增加|减少|下降")
+_VERBS = re.compile(r"办结|受理|收到|结转|新收")
+#: A comparison or another year in the clause of the total: not a total to add up.
+_TOTAL_BLOCK = re.compile(r"上年(?!度?结转)|上一年|去年|同比|较|比上|增长|增加|减少|下降")
+#: A clause, not an item with no number (an item with no number is a short noun phrase).
+_CLAUSE_WORDS = re.compile(r"提升|提高|加强|确保|推进|进一步|做到|实现|有效|保障|方便|满足|及时|切实|不断|得到|均|已|了|为|是|无|未")
+_LEVEL_OF = {"、": 1, "，": 2, ",": 2, "；": 3, ";": 3}
+_ENDS = {1: re.compile("[，,；;。！？!?]"), 2: re.compile("[；;。！？!?]"), 3: re.compile("[。！？!?]")}
+_SEPS = {1: "、", 2: "，,", 3: "；;"}
+
+
+#: Longest clause read for a total or an item.
+_CLAUSE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    value: int
+    unit: str
+    share: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -347,69 +538,271 @@ class PartsList:
     total: int
     unit: str
     parts: list[int]
-    partial: bool  # 等 / 主要 / 其中: the list may leave items out
+    partial: bool  # the text says the list may leave items out
+    why_partial: str = ""  # 等 / 主要 / 部分 / an item with no number / units
+    items: tuple[Item, ...] = ()
+    same_unit_sum: int = 0
+    start: int = 0  # offset of the list in the sentence
+    lead: str = ""  # the clause with the total, when it is in the sentence before
+
+    def quote(self) -> str:
+        """The sentence to quote: the list, after the total's clause when that stood before it."""
+        return _quote(self.lead + self.sentence, 0 if self.lead else self.start)
 
 
-def _items(sentence: str, pos: int) -> tuple[list[tuple[int, str]], int, bool]:
-    items, approx = [], False
-    while True:
-        m = _ITEM.match(sentence, pos)
-        if not m or _MARKER.search(m.group("label")) or parse_number(m.group("num")) is None:
+def _first_number_item(region: str) -> re.Match | None:
+    for m in _NUMBER_ITEM.finditer(region, 0, 60):
+        if re.search(r"[，,；;。]", region[:m.start()]):
+            return None
+        return m
+    return None
+
+
+def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, str, int]:
+    """The items from ``pos``: (items, approximate, why partial, end offset)."""
+    region = sentence[pos:min(end, pos + _WINDOW)]
+    first = _first_number_item(region)
+    if first is None or first.start() > 25:
+        return [], False, "", pos
+    # the separator after the first item (past a bracket) decides the list's level
+    after = first.end()
+    mb = re.match(r"[（(][^（）()]*[)）]", region[after:])
+    if mb:
+        after += mb.end()
+    me = re.match(r"等[^，,、；;。]{0,8}", region[after:])
+    if me:
+        after += me.end()
+    level = _LEVEL_OF.get(region[after:after + 1], 0)
+    if level == 0:
+        return [], False, "", pos
+    me = _ENDS[level].search(region, after)
+    stop = me.start() if me else len(region)
+    body = region[:stop]
+    segments = re.split(f"[{_SEPS[level]}]", body)
+    items: list[Item] = []
+    approx, why = False, ""
+    first_has_verb = bool(_VERBS.search(segments[0]))
+    used = 0
+    for n, seg in enumerate(segments):
+        m = _ITEM.match(seg) if len(seg) <= _CLAUSE_CHARS else None
+        if n > 0 and (_NOT_ITEM.search(seg) or (not first_has_verb and _VERBS.search(seg))):
+            break
+        if m is None:
+            if n > 0 and seg and len(seg) <= 12 and not _CLAUSE_WORDS.search(seg) and not re.search(r"\d", seg):
+                why = why or "有未写数字的分项"
+                used += len(seg) + 1
+            break
+        label = m.group("label")
+        if len(label) > 25 or (n > 0 and level > 1 and re.search(r"[。]", label)):
+            break
+        value = parse_number(m.group("num"))
+        if value is None or isinstance(value, Decimal):
             break
         approx = approx or bool(m.group("approx"))
-        items.append((parse_number(m.group("num")), m.group("unit")))
-        pos = m.end()
-        sep = _SEP.match(sentence, pos)
-        if not sep:
+        items.append(Item(label, value, m.group("unit"), Decimal(m.group("pct")) if m.group("pct") else None))
+        used += len(seg) + 1
+        if m.group("etc"):
+            why = why or "以“等”结尾"
             break
-        pos = sep.end()
-    return items, pos, approx
+    return items, approx, why, pos + min(used, stop)
 
 
-def parts_lists(text: str) -> Iterator[PartsList]:
-    """Every “total … 包括/其中 part, part, …” in ``text``."""
-    sents = sentences(text)
+def _total_before(sentence: str, start: int, prev: str) -> tuple[int | None, str, str]:
+    """The total a list starting at ``start`` breaks down: (value, unit, its clause)."""
+    head = sentence[max(0, start - _WINDOW):start]
+    clause = re.split(r"[，,；;：:]", head.rstrip("，,：: "))[-1] if head.strip("，,：: ") else ""
+    if not clause and prev:  # 其中 opens the sentence: the total ends the sentence before
+        clause = re.split(r"[，,；;：:]", prev.rstrip("。！？!?"))[-1]
+    m = _TOTAL_END.search(clause[-_CLAUSE_CHARS:])
+    if not m or m.group("approx") or _approx_before(clause[-_CLAUSE_CHARS:], m.start()):
+        return None, "", clause
+    value = parse_number(m.group("num"))
+    if value is None or isinstance(value, Decimal):
+        return None, "", clause
+    return value, m.group("unit"), clause
+
+
+def _subject_total(head: str, prev: str) -> tuple[int | None, str, str]:
+    """“新增主动公开政府信息中包括：” — the same subject with its number in the sentence before."""
+    if not head or re.search(r"\d|[，,；;]", head) or not prev:
+        return None, "", ""
+    subject = re.sub(r"(中|之中|里|当中)$", "", head.strip("：: "))
+    if len(subject) < 2:
+        return None, "", ""
+    pm = re.search(rf"{re.escape(subject)}(?:共计?|合计|总计|达到?|为)?(?P<num>{NUM})(?P<approx>余|多)?"
+                   rf"(?P<unit>{UNITS})", prev)
+    if not pm or pm.group("approx"):
+        return None, "", ""
+    value = parse_number(pm.group("num"))
+    if not isinstance(value, int):
+        return None, "", ""
+    return value, pm.group("unit"), _clause_around(prev, pm.start(), pm.end()) + "……"
+
+
+def parts_lists(text: str) -> list[PartsList]:
+    """Every “total … 其中/包括 part, part, …” in ``text``."""
+    return list(_parts_lists(text))
+
+
+@lru_cache(maxsize=64)
+def _parts_lists(text: str) -> tuple[PartsList, ...]:
+    out: list[PartsList] = []
+    sents = _sentences(text)
     for i, sentence in enumerate(sents):
+        if not (_MARKER.search(sentence) or _AFTER_TOTAL_COLON.search(sentence)):
+            continue
+        prev = sents[i - 1] if i > 0 else ""
+        starts: list[tuple[int, int, str, bool]] = []  # (marker start, items start, word, in brackets)
         for mk in _MARKER.finditer(sentence):
-            items, end, approx = _items(sentence, mk.end())
-            units = {u for _, u in items}
-            if len(items) < 2 or len(units) != 1 or approx:
+            if mk.group("word") == "含" and not mk.group("open"):
+                continue  # 含 introduces parts only in brackets: （含新制定5件，修改4件）
+            starts.append((mk.start(), mk.end(), mk.group("word"), bool(mk.group("open"))))
+        for mc in _AFTER_TOTAL_COLON.finditer(sentence):  # 共发布信息418条：通知公告390条、…
+            starts.append((mc.end() - 1, mc.end(), "：", False))
+        taken = -1
+        for mstart, pos, word, bracket in sorted(starts):
+            if mstart < taken and not bracket:  # a bracketed list may break down one item of another
                 continue
-            unit = units.pop()
-            head = sentence[:mk.start()]
-            total = None
-            clause = re.split(r"[，,；;]", head.rstrip("，,：: "))[-1]  # the clause just before the list
-            m = _TOTAL_END.search(clause)
-            if m:  # “……370条，包括：”
-                if m.group("approx") or m.group("unit") != unit:
-                    continue
-                total = parse_number(m.group("num"))
-            elif head and not re.search(r"\d|[，,；;]", head) and i > 0:  # “新增……信息中包括：”
-                subject = re.sub(r"(中|之中|里|当中)$", "", head.strip())
-                if len(subject) >= 2:
-                    pm = re.search(rf"{re.escape(subject)}(?:共计?|合计|总计|达到?|为)?(?P<num>{NUM})(?P<approx>余|多)?"
-                                   rf"(?P<unit>{_UNITS})", sents[i - 1])
-                    if pm and not pm.group("approx") and pm.group("unit") == unit:
-                        total = parse_number(pm.group("num"))
-            if total is None or _BLOCK.search(clause):
+            end = len(sentence)
+            if bracket:
+                close = re.search(r"[)）]", sentence[pos:])
+                end = pos + close.start() if close else end
+            items, approx, why, list_end = _list_items(sentence, pos, end)
+            if len(items) < 2 or approx:
                 continue
-            partial = (mk.group("word") in ("其中", "主要包括", "主要有")
-                       or sentence[end:end + 2].startswith("等"))
-            yield PartsList(sentence, total, unit, [n for n, _ in items], partial)
+            total, unit, clause = _total_before(sentence, mstart, prev)
+            if word == "：":
+                total, unit, clause = _total_before(sentence, mstart + 1, "")
+            # the total stated in the sentence before is quoted with the list
+            total_lead = clause + "。" if total is not None and not sentence[:mstart].strip("，,：: ") else ""
+            if total is None:
+                total, unit, total_lead = _subject_total(sentence[:mstart] if mstart <= _CLAUSE_CHARS else "", prev)
+                clause = ""
+            if total is None or _TOTAL_BLOCK.search(clause):
+                continue
+            units = {it.unit for it in items}
+            if unit not in units:
+                continue
+            taken = list_end
+            same = sum(it.value for it in items if it.unit == unit)
+            lead = sentence[max(0, mstart - 2):pos + 2]
+            if not why and re.search(r"主要|部分|重点|例如|比如", lead + word):
+                why = "写明“主要”或“部分”"
+            if len(units) > 1:
+                why = why or "分项单位不一"
+            out.append(PartsList(sentence, total, unit, [it.value for it in items], bool(why), why,
+                                 tuple(items), same, mstart, total_lead))
+    return tuple(out)
 
 
 def prose_parts(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     """A stated total that its listed parts do not add up to (the 370-vs-283 mistake)."""
     for section, text in _sections(report):
-        for pl in parts_lists(text):
+        for pl in _parts_lists(text):
             s = sum(pl.parts)
-            if s == pl.total or (pl.partial and s < pl.total):
+            mixed = len({it.unit for it in pl.items}) > 1
+            if s == pl.total or (mixed and pl.same_unit_sum == pl.total):
                 continue
+            shown = pl.same_unit_sum if mixed else s
+            parts = [it.value for it in pl.items if it.unit == pl.unit] if mixed else pl.parts
+            if pl.partial and shown <= pl.total:
+                continue
+            if pl.partial:
+                advice = f"所列分项（{pl.why_partial}）之和已超过总数"
+            elif shown < pl.total:
+                advice = "如果只列举了其中一部分，请在最后一项后加“等”"
+            else:
+                advice = "分项之和超过总数"
             msg = rule.message.format(
-                section=_heading(report, section), quote=_quote(pl.sentence, 0), stated=format_number(pl.total),
-                unit=pl.unit, parts="+".join(format_number(p) for p in pl.parts), actual=format_number(s),
-                diff=format_number(abs(s - pl.total)))
-            yield _finding(rule, report, [section], msg, expected=pl.total, actual=s)
+                section=_heading(report, section), quote=pl.quote(), stated=format_number(pl.total),
+                unit=pl.unit, parts="+".join(format_number(p) for p in parts), actual=format_number(shown),
+                diff=format_number(abs(shown - pl.total)), advice=advice)
+            yield _finding(rule, report, [section], msg, expected=pl.total, actual=shown)
+
+
+def prose_share_lists(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
+    """The shares written beside a list's items: each against its count and the list's
+    total, and the shares of a complete list adding to 100 %."""
+    for section, text in _sections(report):
+        for pl in _parts_lists(text):
+            shared = [it for it in pl.items if it.share is not None]
+            if len(shared) < 2 or not pl.total:
+                continue
+            wrong = []
+            for it in shared:
+                actual = Decimal(it.value) * 100 / Decimal(pl.total)
+                if abs(actual - it.share) > _tolerance(it.share):
+                    wrong.append(f"{it.label}{it.value}{it.unit}写作 {format_number(it.share)}%，"
+                                 f"按 {it.value}/{pl.total} 计算为 {format_number(actual.quantize(Decimal('0.01')))}%")
+            complete = not pl.partial and sum(pl.parts) == pl.total and len(shared) == len(pl.items)
+            total_share = sum(it.share for it in shared)
+            slack = sum(_tolerance(it.share) for it in shared) / 2
+            if complete and abs(total_share - 100) > slack and not wrong:
+                wrong.append(f"各项占比之和为 {format_number(total_share)}%，不等于 100%")
+            if not wrong:
+                continue
+            msg = rule.message.format(section=_heading(report, section), quote=pl.quote(), problems="；".join(wrong))
+            yield _finding(rule, report, [section], msg, expected=100, actual=total_share)
+
+
+# ---------------------------------------------------------------------------
+# One figure, two values
+
+_STATEMENT = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?=$|[，,、；;。！？!?（(])")
+_LABEL_BEFORE = re.compile(r"[^\d，,、；;：:。！？!?（）()%]{2,16}$")
+_FILLER = re.compile(r"^(?:其中|共计|共|合计|总计|全年度?|本年度?|今年|年内|此外|另外|同时|并|还|已|又|均|在|通过|"
+                     r"\d{4}年度?|截至\d{1,2}月\d{1,2}日|累计)+")
+_GENERIC = re.compile(r"^(?:各类|各项|相关|政府|政务|其他|有关|主动|公开|发布|信息|数据|内容|文件|稿件|条目|工作|动态)*$")
+_SCOPE_WORDS = re.compile(r"网站|微信|微博|公众号|新媒体|客户端|抖音|头条|平台|专栏|公开栏|公示栏|报纸|电视|广播|"
+                          r"乡|镇|村|社区|局|委|办|部门|单位|本级|上级|下属")
+_TWO_VALUE_BLOCK = re.compile(r"上年|上一年|去年|同比|较|比上|累计|截至|历史|增长|增加|减少|下降|其中|分别|每|平均|约|近|超过")
+
+
+@lru_cache(maxsize=64)
+def _statements(text: str) -> tuple[tuple[str, str, str, int, str, int], ...]:
+    """(label, unit, sentence, value, scope, offset) for every “label N unit” that is a
+    clause of its own."""
+    out = []
+    for sentence in _sentences(text):
+        scope = None
+        for m in _STATEMENT.finditer(sentence):
+            lm = _LABEL_BEFORE.search(sentence, max(0, m.start() - 16), m.start())
+            if lm is None or m.group("approx") or _approx_before(sentence, m.start("num")):
+                continue
+            clause = _clause_around(sentence, m.start("num"), m.end())
+            if _TWO_VALUE_BLOCK.search(clause) or _MARKER.search(clause):
+                continue
+            label = _FILLER.sub("", lm.group(0))
+            if len(label) < 4 or _GENERIC.match(label):
+                continue
+            value = parse_number(m.group("num"))
+            if not isinstance(value, int):
+                continue
+            if scope is None:  # the channels and units the sentence names
+                scope = "".join(sorted(set(_SCOPE_WORDS.findall(sentence))))
+            out.append((label, m.group("unit"), sentence, value, scope, m.start("num")))
+    return tuple(out)
+
+
+def prose_two_values(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
+    """The same figure stated twice in one report with different numbers."""
+    first: dict[tuple[str, str, str], tuple[str, str, int, int]] = {}
+    reported = set()
+    for section, text in _sections(report):
+        for label, unit, sentence, value, scope, offset in _statements(text):
+            key = (label, unit, scope)
+            if key not in first:
+                first[key] = (section, sentence, value, offset)
+                continue
+            s0, sent0, v0, _ = first[key]
+            if v0 == value or sent0 == sentence or key in reported:
+                continue
+            reported.add(key)
+            msg = rule.message.format(
+                section=_heading(report, s0), quote=_quote(sent0, 0), section2=_heading(report, section),
+                quote2=_quote(sentence, offset), what=label, first=format_number(v0), second=format_number(value),
+                unit=unit)
+            yield _finding(rule, report, list(dict.fromkeys([s0, section])), msg, expected=v0, actual=value)
 
 
 #: The builtin checks this module provides, by the ``check`` name the rules use.
@@ -420,4 +813,6 @@ PROSE_CHECKS = {
     "prose_fees": prose_fees,
     "prose_parts": prose_parts,
     "prose_shares": prose_shares,
+    "prose_share_lists": prose_share_lists,
+    "prose_two_values": prose_two_values,
 }

@@ -7,7 +7,14 @@
   module it names, as read back from the file by oletools' ``olevba``;
 * every RunPython call in the ribbon module reaches a Python action that exists;
 * the VBA runtime's xlwings version equals the installed, pinned xlwings;
-* the configuration sheet is named after the VBA ``PROJECT_NAME``.
+* the configuration sheet is named after the VBA ``PROJECT_NAME`` and lists only the
+  fixed keys (a key listed there can never be changed in a user's ``nianbao.conf``);
+* the server mode's modules are all there (Remote, WebHelpers and the VBA-Web classes,
+  classes stored as classes), and every call resolves: each procedure or class that
+  xlwings' VBA sources define and a module of the add-in uses is defined in the add-in,
+  exactly once among its standard modules (:func:`unresolved_calls`);
+* the ribbon module guards against a click with no workbook open before calling
+  RunPython or RunServerPython (xlwings reads ``ActiveWorkbook`` first: VBA error 91).
 
 :func:`check` returns a list of Chinese problem descriptions (empty when all pass).
 """
@@ -115,11 +122,156 @@ def vba_modules(path: Path) -> dict[str, str]:
         parser.close()
 
 
+_PROC = re.compile(r"^[ \t]*(Public[ \t]+|Private[ \t]+|Friend[ \t]+)?(?:Static[ \t]+)?"
+                   r"(?:Function|Sub|Property[ \t]+(?:Get|Let|Set))[ \t]+(\w+)", re.M | re.I)
+_DECLARE = re.compile(r"^[ \t]*(?:Public[ \t]+|Private[ \t]+)?Declare[ \t]+(?:PtrSafe[ \t]+)?"
+                      r"(?:Function|Sub)[ \t]+(\w+)", re.M | re.I)
+_STRING = re.compile(r'"[^"\r\n]*"')
+
+
+def _code(source: str) -> str:
+    """Source without string literals, comments and Attribute lines (for identifier scans)."""
+    out = []
+    for line in source.splitlines():
+        if line.startswith("Attribute "):
+            continue
+        line = _STRING.sub('""', line)
+        if "'" in line:
+            line = line[:line.index("'")]
+        if re.match(r"^\s*Rem\b", line, re.I):
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def procedures(source: str) -> dict[str, bool]:
+    """Procedure name (lower case) → public?, for one module's source."""
+    out = {}
+    for m in _PROC.finditer(source):
+        out[m[2].lower()] = not (m[1] or "").strip().lower() == "private"
+    for m in _DECLARE.finditer(source):
+        out[m[1].lower()] = False
+    return out
+
+
+def xlwings_vba_names() -> tuple[set[str], set[str]]:
+    """(procedure names of standard modules, class names) in the installed xlwings' VBA
+    sources — the universe a call in the add-in may need from xlwings. Class members are
+    reached through an object (``obj.Member``), never by a bare name, so they are left out."""
+    import xlwings
+
+    base = Path(xlwings.__file__).parent
+    procs, classes = set(), set()
+    for path in [*sorted((base / "addin").glob("*.bas")), *sorted((base / "addin").glob("*.cls")),
+                 base / "xlwings_custom_addin.bas"]:
+        if path.suffix == ".cls":
+            classes.add(path.stem.lower())
+        else:
+            procs |= set(procedures(path.read_text(encoding="cp1252", errors="replace")))
+    return procs, classes
+
+
+def unresolved_calls(modules: dict[str, str], class_modules: set[str]) -> list[str]:
+    """Calls that would not compile: for every module, each identifier that names an
+    xlwings VBA procedure (or class) must be defined in that module, or publicly in
+    exactly one standard module (``Module.Proc`` qualified: in that module), or be a
+    class module of the project. Member calls (``obj.Method``) are the classes' own."""
+    universe, xl_classes = xlwings_vba_names()
+    classes = {c.lower() for c in class_modules}
+    defined = {name: procedures(src) for name, src in modules.items()}
+    public: dict[str, list[str]] = {}
+    for name, procs in defined.items():
+        if name.lower() in classes:
+            continue
+        for proc, is_public in procs.items():
+            if is_public:
+                public.setdefault(proc, []).append(name)
+    problems = [f"过程 {proc} 在多个模块中公开定义（{'、'.join(mods)}），调用有歧义"
+                for proc, mods in sorted(public.items()) if len(mods) > 1 and proc in universe]
+    module_names = {m.lower(): m for m in modules}
+    for name, src in modules.items():
+        code = _code(src)
+        local = set(defined[name])
+        seen = set()
+        for m in re.finditer(r"(\.)?\b([A-Za-z_]\w*)\b(?:\.(\w+))?", code):
+            dot, ident, member = m[1], m[2].lower(), (m[3] or "").lower()
+            if dot:
+                continue
+            if ident in module_names and member:
+                if member not in defined[module_names[ident]] and member in universe and (ident, member) not in seen:
+                    seen.add((ident, member))
+                    problems.append(f"模块 {name} 调用 {m[2]}.{m[3]}，但 {m[2]} 中没有这个过程")
+                continue
+            if ident in xl_classes and ident not in classes and ident not in seen:
+                seen.add(ident)
+                problems.append(f"模块 {name} 使用类 {m[2]}，但加载项中没有这个类模块")
+            elif ident in universe and ident not in local and ident not in public and ident not in seen:
+                seen.add(ident)
+                problems.append(f"模块 {name} 调用 {m[2]}，但加载项中没有定义它")
+    return problems
+
+
+#: Every word the add-in's own modules (addin/vba) may use besides their own and the
+#: project's procedures and their declared names: VBA keywords and the VBA/Excel built-ins
+#: they call. A new built-in must be added here on purpose — anything else is a call that
+#: does not resolve.
+VBA_WORDS = set("""
+attribute vb_name option explicit private public sub function end if then else elseif exit dim as string
+long boolean variant integer byval byref const for to step next each in and or not is nothing on error goto
+resume true false mac len mid left right trim chrw clng cstr msgbox vbcrlf vbexclamation vbinformation
+vbcritical iribboncontrol activeworkbook workbook dictionary err description wrap entirecolumn
+""".split())
+
+
+def own_module_problems(source: str, project_procs: set[str]) -> list[str]:
+    """Identifiers in one of the add-in's own modules that resolve to nothing: not a VBA
+    word of :data:`VBA_WORDS`, not a procedure of the project, not declared in the module
+    (``Dim``, parameters, ``Const``, labels, named arguments). Members after a dot are the
+    object's."""
+    code = _code(source)
+    declared = set(procedures(source))
+    declared |= {m.lower() for m in re.findall(r"\bDim\s+(\w+)", code, re.I)}
+    declared |= {m.lower() for m in re.findall(r"(?:ByVal\s+|ByRef\s+|[(,]\s*)(\w+)\s+As\b", code, re.I)}
+    declared |= {m.lower() for m in re.findall(r"\bConst\s+(\w+)", code, re.I)}
+    declared |= {m.lower() for m in re.findall(r"^(\w+):\s*$", code, re.M)}
+    declared |= {m.lower() for m in re.findall(r"\b(\w+):=", code)}
+    problems = []
+    for m in re.finditer(r"(\.)?\b([A-Za-z_]\w*)", code):
+        word = m[2].lower()
+        if m[1] or word == "_" or word in VBA_WORDS or word in declared or word in project_procs:
+            continue
+        if re.fullmatch(r"H[0-9A-F]+", m[2]) and code[m.start(2) - 1] == "&":  # &H literal
+            continue
+        problems.append(f"{m[2]}")
+    return sorted(set(problems))
+
+
+def class_module_names(path: Path) -> set[str]:
+    """Modules the VBA project stores as class (or document) modules (MODULETYPE 0x22)."""
+    import io
+
+    from . import ovba
+
+    with zipfile.ZipFile(path) as z:
+        streams = ovba.read_streams(io.BytesIO(z.read("xl/vbaProject.bin")))
+    records = ovba.parse_dir(ovba.decompress(streams[("VBA", "dir")]))
+    out, name = set(), None
+    enc = ovba.code_page(records)
+    for r in records:
+        if r.rid == 0x19:
+            name = r.data.decode(enc)
+        elif r.rid == ovba.CLASS:
+            out.add(name)
+    return out
+
+
 def check(path: Path) -> list[str]:
     import xlwings
 
-    from .addin_build import CONFIG_SHEET, PROJECT_NAME
+    from . import ovba
+    from .addin_build import CONFIG, CONFIG_SHEET, PROJECT_NAME, REMOTE_MODULES
     from .desktop import ACTIONS
+    from .xlwings_config import read_addin_sheet
 
     problems: list[str] = []
     with zipfile.ZipFile(path) as z:
@@ -152,4 +304,29 @@ def check(path: Path) -> list[str]:
         problems.append(f"VBA 中的 xlwings 版本 {m.group(1) if m else '（无）'} 与已安装的 {xlwings.__version__} 不一致")
     if f'PROJECT_NAME As String = "{PROJECT_NAME}"' not in runtime:
         problems.append(f"VBA 中的 PROJECT_NAME 不是 {PROJECT_NAME}")
+    sheet = read_addin_sheet(path, CONFIG_SHEET)
+    if sheet is not None:
+        extra = set(sheet) - {k.upper() for k in CONFIG}
+        if extra:
+            problems.append(f"配置工作表 {CONFIG_SHEET} 列出了应由用户配置文件设置的项：{'、'.join(sorted(extra))}"
+                            "（工作表中的项会覆盖用户的 nianbao.conf）")
+    classes = class_module_names(path)
+    for name, kind in REMOTE_MODULES.items():
+        if name not in modules:
+            problems.append(f"服务器模式缺少 VBA 模块 {name}")
+        elif (name in classes) != (kind == ovba.CLASS):
+            problems.append(f"VBA 模块 {name} 的类型不对（应为{'类模块' if kind == ovba.CLASS else '标准模块'}）")
+    problems += unresolved_calls(modules, classes)
+    from .addin_build import vba_sources
+
+    project_procs = {p for src in modules.values() for p in procedures(src)}
+    for name in vba_sources():
+        for word in own_module_problems(modules.get(name, ""), project_procs):
+            problems.append(f"模块 {name} 中的 {word} 无法解析（不是 VBA 关键字、内置函数或加载项中的过程）")
+    guard = re.search(r"Private Sub RunNianbao\(.*?End Sub", ribbon, re.S)
+    if not guard or not re.search(r"If NoWorkbook\(\) Then Exit Sub", guard.group(0)) \
+            or "ActiveWorkbook Is Nothing" not in ribbon:
+        problems.append("功能区模块在调用 RunPython/RunServerPython 前没有检查是否打开了工作簿（否则 VBA 报错 91）")
+    if "RunServerPython" not in ribbon or "NIANBAO_SERVER" not in ribbon:
+        problems.append("功能区模块没有服务器模式（NIANBAO_SERVER → RunServerPython）")
     return problems

@@ -25,15 +25,13 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from openpyxl.utils import get_column_letter
 
 from ..errors import InputError
 from ..findings import findings_document
 from ..formats import FORMATS
-from ..layout import key_of_name
+from ..layout import TOTAL_COLOR, get_column_letter, key_of_name
 from ..readers.cells import report_from_named_cells
 from ..ruleset import RuleSetError, computed_cells, load_rules
-from ..template import TOTAL_FILL
 from ..validate import validate as run_rules
 from . import marks as mk
 from .snapshot import LEDGER_NAME, Place, Snapshot, read_snapshot, report_names
@@ -132,7 +130,7 @@ def _restore_color(snap: Snapshot) -> Callable[[mk.Cell], str | None]:
     for fmt in FORMATS:
         totals.update(computed_cells(fmt))
     tinted = {loc for name, loc in snap.locations.items() if key_of_name(name) in totals}
-    total_fill = "#" + TOTAL_FILL.fgColor.rgb[-6:]
+    total_fill = "#" + TOTAL_COLOR
     return lambda cell: total_fill if cell.location in tinted else None
 
 

@@ -96,6 +96,9 @@ def decompress(data: bytes) -> bytes:
 
 _PROJECTNAME, _PROJECTCODEPAGE, _PROJECTVERSION = 0x04, 0x03, 0x09
 _MODULENAME, _MODULESTREAMNAME, _MODULEOFFSET = 0x19, 0x1A, 0x31
+_PROJECTMODULES, _DIR_TERMINATOR = 0x0F, 0x10
+#: MODULETYPE record ids: a procedural module; a document, class or designer module.
+PROCEDURAL, CLASS = 0x21, 0x22
 
 
 @dataclass
@@ -175,20 +178,68 @@ def module_sources(streams: dict[tuple[str, ...], bytes]) -> dict[str, str]:
     return {m.name: decompress(streams[("VBA", m.stream)][m.offset:]).decode(enc) for m in modules(records)}
 
 
+def _module_records(name: str, kind: int, enc: str) -> list[Record]:
+    """The records of one new module (MS-OVBA 2.3.4.2.3.2): its name, stream name (the
+    same), no doc string, source at offset 0 (no p-code), no help context."""
+    u16 = name.encode("utf-16-le")
+    return [Record(0x19, name.encode(enc)), Record(0x47, u16),
+            Record(0x1A, name.encode(enc)), Record(0x32, u16),
+            Record(0x1C, b""), Record(0x48, b""),
+            Record(_MODULEOFFSET, struct.pack("<I", 0)), Record(0x1E, struct.pack("<I", 0)),
+            Record(0x2C, struct.pack("<H", 0xFFFF)), Record(kind, b""), Record(0x2B, b"")]
+
+
+def _project_stream_add(text: str, name: str, kind: int) -> str:
+    """Add ``Module=Name`` / ``Class=Name`` to the PROJECT stream (MS-OVBA 2.3.1.7/.8),
+    after the last ProjectModule line."""
+    lines = text.split("\r\n")
+    last = max(i for i, line in enumerate(lines) if line.split("=", 1)[0] in ("Module", "Class", "Document",
+                                                                              "BaseClass", "Package"))
+    lines.insert(last + 1, f"{'Module' if kind == PROCEDURAL else 'Class'}={name}")
+    return "\r\n".join(lines)
+
+
 def patch_project(streams: dict[tuple[str, ...], bytes], sources: dict[str, str],
-                  new_project_name: str | None = None) -> dict[tuple[str, ...], bytes]:
+                  new_project_name: str | None = None,
+                  new_modules: dict[str, int] | None = None) -> dict[tuple[str, ...], bytes]:
     """Return new streams with the given modules' sources replaced (p-code dropped).
 
-    ``sources`` maps existing module names to their complete new source (including the
-    ``Attribute VB_Name`` line, CRLF line ends, only characters of the project's code page).
+    ``sources`` maps module names to their complete new source (including the
+    ``Attribute`` lines, CRLF line ends, only characters of the project's code page).
+    ``new_modules`` names modules that do not exist yet, with their kind
+    (:data:`PROCEDURAL` or :data:`CLASS`): they are added to the ``dir`` stream, the
+    ``PROJECT`` stream and its name map ``PROJECTwm``, each with its own stream.
     """
     out = dict(streams)
     records = parse_dir(decompress(streams[("VBA", "dir")]))
     enc = code_page(records)
     known = {m.name: m for m in modules(records)}
+    new_modules = dict(new_modules or {})
+    clash = {n for n in new_modules if n.lower() in {k.lower() for k in known}}
+    if clash:
+        raise KeyError(f"VBA module already exists: {sorted(clash)}")
+    if new_modules:
+        end = next(i for i, r in enumerate(records) if r.rid == _DIR_TERMINATOR)
+        added = [rec for name, kind in new_modules.items() for rec in _module_records(name, kind, enc)]
+        records[end:end] = added
+        for r in records:
+            if r.rid == _PROJECTMODULES:
+                r.data = struct.pack("<H", struct.unpack("<H", r.data)[0] + len(new_modules))
+        for name in new_modules:
+            known[name] = Module(name, name, 0)
+        text = out[("PROJECT",)].decode(enc)
+        wm = out.get(("PROJECTwm",), b"\x00\x00")
+        for name, kind in new_modules.items():
+            text = _project_stream_add(text, name, kind)
+            wm = wm[:-2] + name.encode(enc) + b"\x00" + name.encode("utf-16-le") + b"\x00\x00" + wm[-2:]
+        out[("PROJECT",)] = text.encode(enc)
+        out[("PROJECTwm",)] = wm
     unknown = set(sources) - set(known)
     if unknown:
         raise KeyError(f"no such VBA module: {sorted(unknown)}")
+    missing = set(new_modules) - set(sources)
+    if missing:
+        raise KeyError(f"new VBA module without source: {sorted(missing)}")
     current = None
     for r in records:
         if r.rid == _MODULENAME:

@@ -18,12 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
-from ..layout import key_of_name
+from ..layout import FINDINGS_SHEET, GUIDE_SHEET, get_column_letter, key_of_name
 from ..readers.workbook import cell_index, parse_reference
 from ..readers.cells import BROKEN, STATUS_NAME
-from ..template import FINDINGS_SHEET, GUIDE_SHEET
 
 #: The header row of the 校验结果 sheet (first cell), defined by the template.
 RESULTS_NAME = "NB.results"

@@ -70,6 +70,7 @@ class LabelIndex:
     rows: tuple[tuple[str, Label], ...]  # (normalised label, row) longest first, for glued definitions
     all_labels: tuple[tuple[str, Label], ...]  # every label, for cut cells (prefix match)
     exclusive: frozenset[str]  # labels found only in this format
+    groups: tuple[str, ...] = ()  # spanning row headings (（三）不予公开 …), longest first
 
     def match(self, text: str) -> Label | None:
         """The label ``text`` stands for, or ``None``."""
@@ -81,6 +82,11 @@ class LabelIndex:
         hit = self.exact.get(n) or self.exact.get(strip_paren(n))
         if hit is not None:
             return hit
+        for g in self.groups:  # （三）不予公开1.属于国家秘密: a spanning heading glued to the row's label (OCR)
+            if n.startswith(g) and len(n) > len(g):
+                hit = self._match(n[len(g):])
+                if hit is not None and hit.kind == "row":
+                    return hit
         for label, row in self.rows:  # 规章:地方行政规章指… (a definition glued on)
             if n.startswith(label) and len(n) > len(label) and n[len(label)] in _GLUE:
                 return row
@@ -167,7 +173,8 @@ def label_index(fmt_key: str) -> LabelIndex:
                 _add(exact, spec["text"], Label("t4", "t4", text=spec["text"]))
     rows.sort(key=lambda x: -len(x[0]))
     all_labels = tuple((k, v) for k, v in exact.items())
-    return LabelIndex(fmt, exact, tuple(rows), all_labels, frozenset())
+    groups = sorted({norm(p) for row in t3.rows for p in row.path[:-1]}, key=len, reverse=True)
+    return LabelIndex(fmt, exact, tuple(rows), all_labels, frozenset(), tuple(g for g in groups if g))
 
 
 @cache

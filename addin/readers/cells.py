@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..findings import Finding
 from ..formats import format_for_year, load_format
 from ..layout import defined_name, key_of_name
-from ..model import CONTACT_FIELDS, SECTION_KEYS, Report
+from ..model import CLOSING_FIELDS, CONTACT_FIELDS, SECTION_KEYS, Report
 from ..ruleset import builtin_rules
 
 #: Defined names of the non-table inputs: report field → name.
@@ -28,6 +28,7 @@ META_NAMES: dict[str, str] = {
     "year": "NB.year",
     "agency": "NB.agency",
     **{f"contact.{k}": f"NB.contact.{k}" for k in CONTACT_FIELDS},
+    **{k: f"NB.{k}" for k in CLOSING_FIELDS},
     **{k: f"NB.{k}" for k in SECTION_KEYS},
 }
 #: Where 校验 writes its one-line status (on 基本信息).
@@ -137,6 +138,7 @@ def report_from_named_cells(values: dict[str, Any], locations: dict[str, str], s
         year=year,
         agency=_text(values.get(META_NAMES["agency"])),
         contact={k: _text(values.get(META_NAMES[f"contact.{k}"])) for k in CONTACT_FIELDS},
+        **{k: _text(values.get(META_NAMES[k])) for k in CLOSING_FIELDS},
         sections={k: _text(values.get(META_NAMES[k])) for k in SECTION_KEYS if _text(values.get(META_NAMES[k]))},
         locations=key_locations,
         source=source,

@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import InputError
 from ..findings import Finding
 from ..formats import FORMATS, format_for_year
-from ..model import CONTACT_FIELDS, Report
+from ..model import CLOSING_FIELDS, CONTACT_FIELDS, Report
 from ..ruleset import builtin_rules
 from ..schemas import validator
 
@@ -85,6 +85,7 @@ def report_from_json(data: Any, source: str = "") -> Report:
         fmt, values, year=year, agency=agency,
         contact={k: str(contact[k]) for k in CONTACT_FIELDS if isinstance(contact.get(k), (str, int))},
         sections={k: v for k, v in sections.items() if isinstance(v, str)},
+        **{k: data[k] for k in CLOSING_FIELDS if isinstance(data.get(k), str)},
         source=source,
     )
     report.problems.extend(problems)

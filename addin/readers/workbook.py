@@ -23,11 +23,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import python_calamine
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.xml.functions import iterparse
-
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+try:  # the fast path; optional: no wheel on some platforms (LoongArch), openpyxl reads instead
+    import python_calamine
+except ImportError:
+    python_calamine = None
 
 from ..errors import InputError, ZIP_ERRORS
 from ..findings import Finding
@@ -116,6 +115,8 @@ def _corrupt(name: str, e: Exception) -> InputError:
 def _load(data: bytes, name: str) -> Any:
     """Open with openpyxl for calculated values; its warnings about features it drops
     (extensions, slicers) mean nothing to a filer and are silenced."""
+    from openpyxl.reader.excel import ExcelReader  # imported when used: not on the Excel click path
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -129,6 +130,8 @@ def _load(data: bytes, name: str) -> Any:
 
 def _uncached_formulas(data: bytes, wanted: dict[str, set[str]]) -> set[tuple[str, str]]:
     """Which of the ``{sheet: {coords}}`` cells hold a formula with no calculated value."""
+    from openpyxl.xml.functions import iterparse
+
     found: set[tuple[str, str]] = set()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         _, parts, _ = _sheet_parts(z)
@@ -312,6 +315,8 @@ def _defined_names(book: bytes, order: list[str]) -> dict[str, str]:
 
 def _error_cells(xml: bytes) -> dict[str, str]:
     """``{coord: "#DIV/0!"}`` for the error values in one sheet part (calamine drops them)."""
+    from openpyxl.xml.functions import iterparse
+
     found = {}
     for _, el in iterparse(io.BytesIO(xml)):
         if el.tag == _NS + "c" and el.get("t") == "e":
@@ -323,9 +328,13 @@ def _error_cells(xml: bytes) -> dict[str, str]:
 
 @lru_cache(maxsize=4096)
 def cell_index(coord: str) -> tuple[int, int]:
-    """``"D6"`` → ``(5, 3)``: 0-based row and column."""
-    col, row = coordinate_from_string(coord)
-    return row - 1, column_index_from_string(col) - 1
+    """``"D6"`` → ``(5, 3)``: 0-based row and column (of a coordinate :func:`parse_reference`
+    returned: letters, then digits)."""
+    letters = coord.rstrip("0123456789")
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(coord[len(letters):]) - 1, col - 1
 
 
 def _cell(grid: list[list[Any]], coord: str) -> Any:
@@ -399,7 +408,7 @@ def _named_values_openpyxl(data: bytes, name: str) -> tuple[dict[str, Any], dict
 
 
 #: Read values with calamine (fast); ``False`` reads everything with openpyxl (tests compare the two).
-FAST = True
+FAST = python_calamine is not None
 
 
 def read_workbook(path: str | Path) -> Report:

@@ -139,8 +139,7 @@ def review_one(path: str, prev_index: dict | None = None, prev_file: str | None 
     s = summary(findings)
     row.errors, row.warnings, row.infos = s["errors"], s["warnings"], s["infos"]
     row.worst = [f"{f.rule} {f.message}" for f in findings[:WORST]]
-    row.findings = [{"rule": f.rule, "severity": f.severity, "location": (f.locations or f.cells or [""])[0],
-                     "message": f.message} for f in findings]
+    row.findings = [f.to_json() for f in findings]  # the public findings format (data-model.md §3)
     return row
 
 

@@ -16,7 +16,9 @@ from ..writers.atomic import atomic_output
 from .batch import Row
 
 SUMMARY_HEADERS = ("文件", "机关", "年度", "格式", "状态", "错误", "警告", "提示", "主要问题", "上年报告", "备注")
-DETAIL_HEADERS = ("文件", "机关", "年度", "规则", "级别", "位置", "说明")
+#: One row per finding, with every field of the findings JSON (data-model.md §3): the
+#: cell keys let a reviewer's own scripts join the workbook to report JSON.
+DETAIL_HEADERS = ("文件", "机关", "年度", "规则", "级别", "位置", "说明", "单元格", "应为", "实为", "提示")
 _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 _FORMAT = {"2019": "2019 试行格式", "2021": "2021 格式"}
 
@@ -66,24 +68,37 @@ def write_xlsx(rows: list[Row], path: str | Path, force: bool = False) -> None:
         ws.append(values[:4] + [status] + values[5:])
 
     n_details = sum(len(r.findings) + len(r.notes) + (1 if r.problem else 0) for r in rows)
-    ds = sheet("问题明细", DETAIL_HEADERS, (40, 28, 8, 8, 8, 16, 100), n_details)
+    ds = sheet("问题明细", DETAIL_HEADERS, (40, 28, 8, 8, 8, 16, 100, 30, 10, 10, 40), n_details)
 
     def detail(*values):
         vals = [_safe(v) for v in values]
-        msg = WriteOnlyCell(ds, value=vals[-1])
+        msg = WriteOnlyCell(ds, value=vals[6])
         msg.alignment = wrap
-        ds.append(vals[:-1] + [msg])
+        ds.append(vals[:6] + [msg] + vals[7:])
 
     for r in rows:
         if r.problem:
             detail(r.file, r.agency, r.year, "—", "无法读取", "", r.problem)
         for f in r.findings:
-            detail(r.file, r.agency, r.year, f["rule"], _SEVERITY.get(f["severity"], f["severity"]), f["location"],
-                   f["message"])
+            detail(r.file, r.agency, r.year, f["rule"], _SEVERITY.get(f["severity"], f["severity"]),
+                   "、".join(f["locations"]), f["message"], "、".join(f["cells"]), _cell_value(f["expected"]),
+                   _cell_value(f["actual"]), f["hint"])
         for note in r.notes:
             detail(r.file, r.agency, r.year, "—", "备注", "", note)
     with atomic_output(path, force) as tmp:
         wb.save(tmp)
+
+
+def location(f: dict) -> str:
+    """Where a finding is, for one column of a table: its first location, else its first cell."""
+    return (f["locations"] or f["cells"] or [""])[0]
+
+
+def _cell_value(v):
+    """An expected/actual value for a workbook cell: numbers stay numbers, anything else is text."""
+    if v is None or isinstance(v, (int, float)):
+        return v
+    return json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v)
 
 
 def _safe(v):
@@ -155,7 +170,7 @@ def render_html(rows: list[Row], title: str = "政府信息公开工作年度报
             out.append("<table><thead><tr><th>规则</th><th>级别</th><th>位置</th><th>说明</th></tr></thead><tbody>")
             for f in r.findings:
                 out.append(f"<tr><td>{e(f['rule'])}</td><td>{e(_SEVERITY.get(f['severity'], f['severity']))}</td>"
-                           f"<td>{e(str(f['location']))}</td><td>{e(f['message'])}</td></tr>")
+                           f"<td>{e(location(f))}</td><td>{e(f['message'])}</td></tr>")
             out.append("</tbody></table>")
         elif not r.problem:
             out.append("<p>未发现问题。</p>")

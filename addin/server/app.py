@@ -54,16 +54,81 @@ def configure(environment: str = "prod") -> dict[str, str]:
         os.environ.setdefault(k, v)
     if os.environ.get(API_KEY_ENV):
         os.environ["XLWINGS_AUTH_PROVIDERS"] = '["custom"]'
+    from .downloads import spool_dir
+
+    spool_dir()  # before the workers start: they find it in the environment
     return {k: os.environ[k] for k in env}
+
+
+#: Chinese for the English details Starlette and FastAPI give.
+_STATUS_TEXT = {
+    400: "请求有误，无法处理。",
+    401: "需要访问密钥：请在任务窗格中填写管理员提供的访问密钥。",
+    403: "没有访问权限。",
+    404: "找不到该地址。",
+    405: "此地址不支持该请求方法。",
+    413: "请求过大。",
+    415: "请求内容的类型不受支持。",
+    422: "请求内容格式不正确。",
+    429: "请求过于频繁，请稍后重试。",
+}
+
+
+def _has_chinese(text) -> bool:
+    return isinstance(text, str) and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def install_error_answers(fastapi_app) -> None:
+    """Answer every error in Chinese, as ``{"detail": ...}``: request validation (which
+    FastAPI answers with pydantic's English), HTTP errors with English details
+    ("Not Found"), xlwings' own errors, and — logged, never shown — unexpected ones."""
+    import logging
+
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
+    from starlette.exceptions import HTTPException
+    from xlwings import XlwingsError
+
+    log = logging.getLogger("addin.server")
+
+    def answer(status: int, detail: str, headers=None):
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+    async def validation(request, exc):
+        errors = exc.errors()
+        loc = ".".join(str(p) for p in (errors[0].get("loc", ()) if errors else ()))
+        return answer(400, f"请求内容格式不正确（位置：{loc or '整个请求'}）。")
+
+    async def http_error(request, exc):
+        detail = exc.detail if _has_chinese(exc.detail) else _STATUS_TEXT.get(exc.status_code, "请求无法处理。")
+        return answer(exc.status_code, detail, getattr(exc, "headers", None))
+
+    async def xlwings_error(request, exc):
+        log.error("xlwings: %s", exc)
+        return answer(400, f"请求无法处理：{str(exc)[:300]}" if _has_chinese(str(exc))
+                      else "请求无法处理：工作簿数据与加载项不匹配。请更新加载项后重试；如仍出错，请联系管理员。")
+
+    async def unexpected(request, exc):
+        log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+        return answer(500, "服务器内部错误，请稍后重试或联系管理员。")
+
+    fastapi_app.add_exception_handler(RequestValidationError, validation)
+    fastapi_app.add_exception_handler(HTTPException, http_error)
+    fastapi_app.add_exception_handler(XlwingsError, xlwings_error)
+    fastapi_app.add_exception_handler(Exception, unexpected)
 
 
 def app():
     """The ASGI app of xlwings Server (import after :func:`configure`) with the browser
-    page at ``/`` (:mod:`addin.server.page`), behind our request size and time limits
-    (:mod:`addin.server.limits`)."""
+    page at ``/`` (:mod:`addin.server.page`): every static mount served by our own
+    lookup (:mod:`addin.server.static_files`), errors answered in Chinese, behind our
+    request size and time limits (:mod:`addin.server.limits`)."""
+    from xlwings_server.main import app as fastapi_app
     from xlwings_server.main import main_app
 
     from .limits import LimitsMiddleware
     from .page import with_page
+    from .static_files import StaticGuard, take_over_mounts
 
-    return LimitsMiddleware(with_page(main_app))
+    install_error_answers(fastapi_app)
+    return LimitsMiddleware(with_page(StaticGuard(main_app, take_over_mounts(fastapi_app))))

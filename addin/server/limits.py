@@ -39,14 +39,24 @@ async def run_in_worker(func: Callable[..., Any], *args: Any) -> Any:
     try:
         return await asyncio.wait_for(asyncio.to_thread(func, *args), timeout=REQUEST_SECONDS + 5)
     except asyncio.TimeoutError:
-        raise TimeoutError(f"处理时间超过 {REQUEST_SECONDS:.0f} 秒，已停止等待。请稍后重试或联系管理员。") from None
+        raise TimeoutError(too_slow(REQUEST_SECONDS)) from None
 
 
-async def _reply(send, status: int, message: str) -> None:
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.3g} MB" if n >= 1024 * 1024 else f"{n / 1024:.3g} KB"
+
+
+def too_slow(seconds: float) -> str:
+    """The 504 message."""
+    return f"处理时间超过 {seconds:g} 秒，已停止等待。请稍后重试或联系管理员。"
+
+
+async def reply_json(send, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    """Answer ``{"detail": message}`` straight from ASGI, as FastAPI's errors look."""
     body = json.dumps({"detail": message}, ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})
+                            (b"content-length", str(len(body)).encode()), *(headers or [])]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -56,13 +66,38 @@ def _script_names() -> set[str]:
     return {name for name in dir(custom_scripts) if hasattr(getattr(custom_scripts, name), "__xlscript__")}
 
 
+def _function_names() -> dict[str, tuple[int, int]]:
+    """The custom functions: name → (fewest, most) arguments."""
+    from . import custom_functions
+
+    out = {}
+    for name in dir(custom_functions):
+        args = getattr(getattr(custom_functions, name), "__xlfunc__", {}).get("args")
+        if args is not None:
+            out[name] = (sum(1 for a in args if "optional" not in a and not a["vararg"]), len(args))
+    return out
+
+
+def version_problem(data: dict) -> tuple[int, str] | None:
+    """``(400, message)`` when a client other than Office.js runs another xlwings version."""
+    import xlwings
+
+    client, version = data.get("client"), data.get("version")
+    if client != "Office.js" and version != xlwings.__version__:
+        return 400, (f"Excel 中的 xlwings 加载项版本（{version}）与服务器（{xlwings.__version__}）不一致。"
+                     "请安装与服务器配套的年报助手加载项。")
+    return None
+
+
 def check_call(path: str, body: bytes) -> tuple[int, str] | None:
     """What is wrong with a script or function call before any macro runs, or ``None``.
 
-    Bad JSON, an unknown script and a desktop add-in of another xlwings version get a
-    clear answer here instead of a server error.
+    Bad JSON, an unknown script or function, a body that is not a workbook (or a
+    function call) as xlwings sends it, and a desktop add-in of another xlwings version
+    get a clear Chinese answer here instead of a server error. Runs in a worker thread:
+    parsing a body of many megabytes must not hold up the event loop.
     """
-    import xlwings
+    from .payloads import book_problem, function_problem
 
     try:
         data = json.loads(body.decode("utf-8")) if body else None
@@ -73,13 +108,14 @@ def check_call(path: str, body: bytes) -> tuple[int, str] | None:
     if path.startswith("/xlwings/custom-scripts-call/"):
         name = path.rsplit("/", 1)[-1]
         if name not in _script_names():
-            return 404, f"没有名为“{name}”的功能。请更新加载项后重试。"
-        client, version = data.get("client"), data.get("version")
-        if client not in (None, "Office.js") and version != xlwings.__version__:
-            return 400, (f"Excel 中的 xlwings 加载项版本（{version}）与服务器（{xlwings.__version__}）不一致。"
-                         "请安装与服务器配套的年报助手加载项。")
-        if not isinstance(data.get("sheets"), list) or not isinstance(data.get("book"), dict):
-            return 400, "请求中缺少工作簿数据（sheets/book）。请在 Excel 中打开年报工作簿后再点击按钮。"
+            return 404, f"没有名为“{name[:80]}”的功能。请更新加载项后重试。"
+        problem = book_problem(data)
+        return (400, problem) if problem is not None else version_problem(data)
+    if path.startswith("/xlwings/custom-functions-call"):
+        problem = function_problem(data, _function_names())
+        if problem is None:
+            problem = version_problem(data)
+        return problem
     return None
 
 
@@ -113,10 +149,10 @@ class LimitsMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        too_large = f"请求过大（上限 {self.max_body // 1024 // 1024} MB）。请只保留年报模板中的工作表后重试。"
+        too_large = f"请求过大（上限 {_size(self.max_body)}）。请只保留年报模板中的工作表后重试。"
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body:
-            return await _reply(send, 413, too_large)
+            return await reply_json(send, 413, too_large)
         path = scope.get("path", "")
         tracking = _Tracking(send)
         if not (scope.get("method") == "POST" and path.startswith(_LIMITED_PATHS)):
@@ -124,7 +160,7 @@ class LimitsMiddleware:
                 return await self.app(scope, self._limited(receive), tracking)
             except RequestTooLarge:
                 if not tracking.started:
-                    await _reply(send, 413, too_large)
+                    await reply_json(send, 413, too_large)
                 return
 
         chunks, size = [], 0
@@ -135,15 +171,18 @@ class LimitsMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
-                return await _reply(send, 413, too_large)
+                return await reply_json(send, 413, too_large)
             chunks.append(chunk)
             if not message.get("more_body"):
                 break
         body = b"".join(chunks)
         if path.startswith("/xlwings/"):
-            problem = check_call(path, body)
+            try:
+                problem = await asyncio.wait_for(asyncio.to_thread(check_call, path, body), timeout=self.seconds)
+            except asyncio.TimeoutError:
+                return await reply_json(send, 504, too_slow(self.seconds))
             if problem is not None:
-                return await _reply(send, *problem)
+                return await reply_json(send, *problem)
 
         replayed = False
 
@@ -158,7 +197,7 @@ class LimitsMiddleware:
             await asyncio.wait_for(self.app(scope, replay, tracking), timeout=self.seconds)
         except asyncio.TimeoutError:
             if not tracking.started:
-                await _reply(send, 504, f"处理时间超过 {self.seconds:.0f} 秒，已停止等待。请稍后重试或联系管理员。")
+                await reply_json(send, 504, too_slow(self.seconds))
 
     def _limited(self, receive):
         received = 0
@@ -169,7 +208,7 @@ class LimitsMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
-                    raise RequestTooLarge(f"请求过大（上限 {self.max_body // 1024 // 1024} MB）")
+                    raise RequestTooLarge(f"请求过大（上限 {_size(self.max_body)}）")
             return message
 
         return limited_receive

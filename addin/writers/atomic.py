@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -30,6 +31,31 @@ def check_target(path: Path, force: bool) -> None:
         raise InputError(f"没有写入权限：{folder}")
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where the system says (Linux), since
+    setting it to read it is not safe while other threads create files."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def final_mode(path: Path) -> int:
+    """The mode the finished file gets: a replaced file keeps its own; a new one gets
+    what the user's umask gives any new file (0644 under the usual 022), not the 0600 of
+    a temporary file, so a web server can serve an exported report."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | Path, force: bool = False) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success rename it to ``path``.
@@ -45,6 +71,7 @@ def atomic_output(path: str | Path, force: bool = False) -> Iterator[Path]:
         yield tmp_path
         with open(tmp_path, "rb+") as f:
             os.fsync(f.fileno())
+        os.chmod(tmp_path, final_mode(path))
         os.replace(tmp_path, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

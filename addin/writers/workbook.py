@@ -19,7 +19,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from ..formats import FORMATS
 from ..layout import template_locations
-from ..model import CONTACT_FIELDS, SECTION_KEYS, Report
+from ..model import CLOSING_FIELDS, CONTACT_FIELDS, SECTION_KEYS, Report
 from ..readers.cells import META_NAMES
 from ..readers.workbook import parse_reference
 from ..ruleset import computed_cells
@@ -97,6 +97,9 @@ def fill_workbook(report: Report, typed_over: Iterable[str] = ()):
     for k in CONTACT_FIELDS:
         if report.contact.get(k):
             _set_text(_meta_cell(wb, f"contact.{k}"), str(report.contact[k]))
+    for k in CLOSING_FIELDS:
+        if getattr(report, k):
+            _set_text(_meta_cell(wb, k), getattr(report, k))
     for k in SECTION_KEYS:
         if report.sections.get(k):
             _set_text(_meta_cell(wb, k), report.sections[k])
