@@ -102,3 +102,70 @@ def test_thousands_separators_in_a_list_split_by_commas():
     assert found(with_prose(text), "P005") == []
     (f,) = found(with_prose(text.replace("1,283", "1,293")), "P005")
     assert (f.expected, f.actual) == (1293, 1283)
+
+
+# --- a figure passed over does not end the search in its sentence ---------------------------
+
+@pytest.mark.parametrize("why, section, text, rule_id, cells, stated", [
+    ("no 申请 in the clause", "s1", "本年新收群众意见15件，新收政府信息公开申请15件。", "P001", ["t3.new.total"], 15),
+    ("another year", "s1", "较上年新收政府信息公开申请增加15件，本年新收政府信息公开申请15件。", "P001", ["t3.new.total"], 15),
+    ("another matter", "s1", "收到群众来信5件，收到政府信息公开申请15件。", "P001", ["t3.new.total"], 15),
+    ("a review's outcome", "s4", "行政复议结果维持2件，被申请行政复议3件。", "P002", ["t4.review.total"], 3),
+    ("another figure's word", "s1", "办结上年结转申请2件，办结政府信息公开申请15件。", "P001", ["t3.total.total"], 15),
+    ("an outcome before 答复", "s1", "同意公开答复5件，办结政府信息公开申请15件。", "P001", ["t3.total.total"], 15),
+    ("two outcomes together", "s1", "予以公开及部分公开8件，部分公开4件。", "P001", ["t3.partial.total"], 4),
+    ("documents, not applications", "s1", "予以公开文件6件，予以公开申请6件。", "P001", ["t3.granted.total"], 6),
+    ("repealed early", "s1", "提前废止行政规范性文件2件，废止行政规范性文件3件。", "P003", ["t2.normative.repealed"], 3),
+])
+def test_a_figure_passed_over_does_not_stop_the_next(why, section, text, rule_id, cells, stated):
+    got = [(f.cells[:-1], f.actual) for f in found(with_prose(text, section), rule_id)]
+    assert got == [(cells, stated)], why
+
+
+def test_two_outcomes_named_together_are_compared_with_their_sum():
+    (f,) = found(with_prose("予以公开及部分公开6件。"), "P001")
+    assert f.cells == ["t3.granted.total", "t3.partial.total", "s1"] and (f.expected, f.actual) == (8, 6)
+    assert "：予以公开与部分公开 6 件，表三中为 8 件（表三“予以公开”行“总计”列+表三“部分公开”行“总计”列），相差 2 件" \
+        in f.message
+    (f,) = found(with_prose("部分公开和予以公开6件。"), "P001")
+    assert f.cells == ["t3.partial.total", "t3.granted.total", "s1"]
+    assert "：部分公开与予以公开 6 件" in f.message
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("0.36万元", True), ("0.4万元", False), ("0.3万元", False), ("0.2万元", True),  # half a unit of the last digit
+    ("3549元", True), ("3500元", False), ("3,500元", False),
+])
+def test_fee_amounts_within_half_a_unit_of_the_last_digit(text, fires):
+    assert bool(found(with_prose(f"本年行政事业性收费金额{text}。", "s6"), "P004")) is fires
+
+
+# --- the finding and the table value -------------------------------------------------------
+
+def test_prose_finding_carries_rule_fields_and_locations():
+    from addin.ruleset import builtin_rules
+
+    r = with_prose("本年新收政府信息公开申请15件。")
+    (f,) = found(r, "P001")
+    rule = builtin_rules().get("P001")
+    assert (f.hint, f.name, f.severity) == (rule.hint, rule.name, rule.severity)
+    assert f.locations == [r.location("t3.new.total"), r.location("s1")]
+    assert f.message.startswith("“一、总体情况”中写道“本年新收政府信息公开申请15件。”：本年新收申请 15 件，表三中为 13 件")
+
+
+def test_table_value_adds_blank_totals_from_their_rows_and_says_so():
+    from addin.document.prose_check import table_value
+
+    r = with_prose("")
+    r.cells["t3.carried.total"] = parse_value(None)
+    assert table_value(r, ("t3.new.total", "t3.carried.total")) == (
+        15, "表三“上年结转”行“总计”列为空，按该行各栏之和 2 计")
+    r.cells["t3.new.total"] = parse_value(None)
+    assert table_value(r, ("t3.new.total", "t3.carried.total")) == (
+        15, "表三“本年新收”行“总计”列为空，按该行各栏之和 13 计；表三“上年结转”行“总计”列为空，按该行各栏之和 2 计")
+    r.cells["t3.new.natural"] = parse_value("若干")
+    r.cells["t3.carried.total"] = parse_value("若干")
+    assert table_value(r, ("t3.carried.total",)) == (None, "")
+    for k in [k for k in r.cells if k.startswith("t3.carried.")]:
+        r.cells[k] = parse_value(None)
+    assert table_value(r, ("t3.carried.total",)) == (None, "")
