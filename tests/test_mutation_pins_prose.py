@@ -83,8 +83,8 @@ def test_a_long_sentence_is_quoted_around_its_figure():
     assert quote.startswith("…") and quote.endswith("…")
     assert len(quote) == QUOTE_CHARS + 2
     assert "申请15件" in quote
-    # the figure stands about a third into the quote
-    assert QUOTE_CHARS // 3 - 15 <= quote.index("15件") <= QUOTE_CHARS // 3 + 5
+    # the quote starts a third of its length before the figure
+    assert quote.index("15件") == 1 + QUOTE_CHARS // 3
 
 
 def test_a_long_sentence_ending_in_its_figure_is_quoted_to_its_end():
@@ -169,3 +169,23 @@ def test_table_value_adds_blank_totals_from_their_rows_and_says_so():
     for k in [k for k in r.cells if k.startswith("t3.carried.")]:
         r.cells[k] = parse_value(None)
     assert table_value(r, ("t3.carried.total",)) == (None, "")
+
+
+def _quote_of(sentence):
+    (f,) = found(with_prose(sentence), "P001")
+    return f.message.split("中写道“", 1)[1].split("”：", 1)[0]
+
+
+def test_a_long_sentence_starting_with_its_figure_is_quoted_from_its_start():
+    sentence = "本年新收政府信息公开申请15件，" + "我单位持续完善依申请公开办理流程，规范登记审核答复各环节，" * 4 + "成效明显。"
+    quote = _quote_of(sentence)
+    assert quote == sentence[:QUOTE_CHARS] + "…"
+
+
+def test_a_sentence_of_exactly_the_quote_length_is_quoted_whole():
+    head = "本年新收政府信息公开申请15件，"
+    sentence = head + "我" * (QUOTE_CHARS - len(head) - 1) + "。"
+    assert len(sentence) == QUOTE_CHARS
+    assert _quote_of(sentence) == sentence
+    longer = head + "我" * (QUOTE_CHARS - len(head)) + "。"
+    assert _quote_of(longer) == longer[:QUOTE_CHARS] + "…"
