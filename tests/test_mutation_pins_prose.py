@@ -189,3 +189,34 @@ def test_a_sentence_of_exactly_the_quote_length_is_quoted_whole():
     assert _quote_of(sentence) == sentence
     longer = head + "我" * (QUOTE_CHARS - len(head)) + "。"
     assert _quote_of(longer) == longer[:QUOTE_CHARS] + "…"
+
+
+# --- lists of parts: where they end and when they may be partial -----------------------------
+
+LEAD = "全年新增主动公开政府信息{total}条，其中：机构职能24条、政策文件83条"
+
+
+@pytest.mark.parametrize("total, tail, message_end", [
+    (300, "、其他信息。", None),  # an item with no number: the list may be partial
+    (100, "、其他信息。", "所列分项（有未写数字的分项）之和已超过总数"),
+    (300, "等。", None),
+    (100, "等。", "所列分项（以“等”结尾）之和已超过总数"),
+    (300, "、人事任免机构设置关联资料。", None),  # 12 characters: still a name
+    (300, "、人事任免机构设置关联资料汇。", "如果只列举了其中一部分，请在最后一项后加“等”"),  # 13: a clause, not an item
+    (107, "、合计107条。", None),  # a sum ends the list
+    (100, "。", "分项之和超过总数"),
+])
+def test_partial_lists(total, tail, message_end):
+    text = LEAD.format(total=total) + tail
+    got = found(with_prose(text), "P005")
+    if message_end is None:
+        assert got == [] and parts_lists(text)[0].parts == [24, 83]
+    else:
+        (f,) = got
+        assert f.message.endswith(message_end)
+        assert (f.expected, f.actual) == (total, 107)
+
+
+def test_a_list_item_with_a_verb_ends_a_list_of_names():
+    text = "全年新增主动公开政府信息30条，其中：机构职能24条、收到来信3条。"
+    assert parts_lists(text) == [] and found(with_prose(text), "P005") == []
