@@ -17,6 +17,10 @@ in the same run (so a slower or busier machine moves both).
 4. review — import + validate of published-style HTML reports and of workbooks, reports
    per second on all cores, and how it scales from 100 to 10,000 (must stay linear);
    baseline: only parsing the same files (lxml / calamine) in one process.
+5. pdf — PDF import time per page against pdfplumber's own parse of the same pages
+   (extract_tables + extract_text), measured in this run.               goal ≤ 1.5×
+   Then ``review`` over a folder of 1,000 PDFs (copies of tests/fixtures/pdf) on all cores;
+   baseline: pdfplumber's parse alone of the same files on the same cores.
 """
 
 from __future__ import annotations
@@ -321,8 +325,77 @@ def bench_click_path(tmp: Path, quick: bool) -> None:
     bench_click(tmp, quick, row)
 
 
+def _pdf_parse(path: Path) -> int:
+    """Baseline: pdfplumber's own parse of every page — its tables (found and their cells'
+    text extracted) and its text, what reading a PDF's tables and text with pdfplumber
+    alone costs."""
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages:
+            page.extract_tables()
+            page.extract_text()
+            page.close()
+        return len(pdf.pages)
+
+
+def bench_pdf(tmp: Path, quick: bool) -> None:
+    """PDF import per page against pdfplumber's own page parse (goal ≤ 1.5×), on the
+    LibreOffice-made test set; then ``review`` over a folder
+    of 1,000 PDFs (copies of that set) on all cores."""
+    from addin.importers import import_report
+    from addin.review.batch import review
+
+    fixtures = ROOT / "tests" / "fixtures" / "pdf"
+    pdfs = sorted(p for p in fixtures.rglob("*.pdf") if p.with_name(p.name + ".truth.json").exists())
+    text_pdfs = [p for p in pdfs if p.stem != "scanned"]
+    print(f"5. PDF 导入（{len(text_pdfs)} 份有文字层的 PDF）")
+    pages = sum(_pdf_parse(p) for p in text_pdfs)
+    # Baseline and import alternate, file by file, so that a change in the machine's load
+    # (it is shared) moves both alike; the ratio is the median of the per-round ratios.
+    bases, ours, ratios = [], [], []
+    for _ in range(3 if quick else 9):
+        b = o = 0.0
+        for p in text_pdfs:
+            t0 = time.perf_counter()
+            _pdf_parse(p)
+            t1 = time.perf_counter()
+            import_report(p)
+            t2 = time.perf_counter()
+            b, o = b + t1 - t0, o + t2 - t1
+        bases.append(b * 1000 / pages)
+        ours.append(o * 1000 / pages)
+        ratios.append(o / b)
+    base, mine = statistics.median(bases), statistics.median(ours)
+    row(f"基线：pdfplumber 解析一页（extract_tables + extract_text），共 {pages} 页", f"{base:.1f} ms/页")
+    row("nianbao import（PDF），每页", f"{mine:.1f} ms/页", f"{base:.1f} ms/页", f"{statistics.median(ratios):.2f}×",
+        "≤ 1.5×")
+
+    cores = os.cpu_count() or 1
+    n = 200 if quick else 1000
+    folder = tmp / "pdfs"
+    folder.mkdir()
+    for i in range(n):
+        src = pdfs[i % len(pdfs)]
+        shutil.copyfile(src, folder / f"r{i:05d}-{src.name}")
+    from concurrent.futures import ProcessPoolExecutor
+
+    files = sorted(folder.iterdir())
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(cores) as pool:  # baseline: the same files, parsed only, on the same cores
+        list(pool.map(_pdf_parse, files, chunksize=max(1, n // (cores * 8))))
+    parsed = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    rows = review([folder])
+    dt = time.perf_counter() - t0
+    assert len(rows) == n and not any(r.problem for r in rows), [r.problem for r in rows if r.problem][:3]
+    row(f"审核 {n} 份 PDF（{cores} 核，导入 + 校验）", f"{n / dt:.1f} 份/秒（共 {dt:.0f} 秒）",
+        f"{cores} 核仅 pdfplumber 解析 {n / parsed:.1f} 份/秒", f"{dt / parsed:.2f}×")
+    shutil.rmtree(folder)
+
+
 BENCHES = {"validate": bench_validate, "server": bench_server, "export": bench_export, "review": bench_review,
-           "click": bench_click_path}
+           "click": bench_click_path, "pdf": bench_pdf}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -98,8 +98,8 @@ def agency_key(name: str | None) -> str:
 
 def score(src: Path, truth_path: Path) -> dict:
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
-    want = {k: canon(v) for k, v in truth["values"].items()}
     unreadable = set(truth.get("unreadable", []))
+    want = {k: canon(v) for k, v in truth["values"].items() if k not in unreadable}  # never scored
     row = {"file": src.name, "readable": len(want), "want_agency": truth.get("agency"),
            "want_year": truth.get("year"), "want_format": truth.get("format")}
     try:

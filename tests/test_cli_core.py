@@ -70,7 +70,7 @@ def test_missing_file_and_pdf(tmp_path):
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(b"%PDF-1.4")
     r = nianbao("validate", str(pdf))
-    assert r.returncode == 2 and "不支持导入 PDF" in r.stderr
+    assert r.returncode == 2 and "PDF 文件已损坏" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_wrong_types_are_findings_not_crashes(tmp_path):

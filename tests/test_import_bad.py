@@ -27,10 +27,10 @@ def test_random_html_page_is_not_a_report(tmp_path):
         read_report(p)
 
 
-def test_pdf_is_refused_with_a_suggestion(tmp_path):
+def test_broken_pdf_is_refused_with_a_suggestion(tmp_path):
     p = tmp_path / "r.pdf"
     p.write_bytes(b"%PDF-1.4\n%...")
-    with pytest.raises(InputError, match="Word"):
+    with pytest.raises(InputError, match="PDF 文件已损坏.*Word"):
         read_report(p)
 
 

@@ -32,11 +32,23 @@ def _fixture_cases():
     return out
 
 
+#: Plain ``pdftotext`` (no ``-layout``) of tables drawn by LibreOffice: the cells come out
+#: in interleaved column strips, blanks dropped, that cannot be put back with certainty.
+#: Their tables are known to be lost: nothing may be wrong or invented, and the import
+#: findings must say which rows were not read. (The same PDFs, and their ``-layout``
+#: text, are read whole.)
+COLUMN_STRIPS = {"landscape-tables.txt", "picture-table.txt", "t3-break-running-head.txt", "t4-blocks.txt"}
+
+
 @pytest.mark.parametrize("src,truth", _fixture_cases())
 def test_fixture_imports_every_readable_cell(src, truth):
     row = _eval().score(src, truth)
     assert "refused" not in row, row.get("refused")
-    assert (row["wrong"], row["missing"], row["spurious"]) == (0, 0, 0), row["bad"]
+    if src.name in COLUMN_STRIPS:
+        assert (row["wrong"], row["spurious"]) == (0, 0), row["bad"]
+        assert row["missing"] > 0 and {"I004", "I007"} & set(row["findings"]), row  # lost, and said so
+    else:
+        assert (row["wrong"], row["missing"], row["spurious"]) == (0, 0, 0), row["bad"]
     assert row["agency_ok"] and row["year_ok"] and row["format_ok"], row
 
 

@@ -55,7 +55,7 @@ def test_one_row_per_file_bad_files_included(batch):
                      "e.xlsx", "f.json"]
     by = {Path(r.file).name: r for r in rows}
     assert by["junk.html"].problem and "不像是" in by["junk.html"].problem
-    assert "PDF" in by["scan.pdf"].problem and "Word" in by["scan.pdf"].problem
+    assert "PDF 文件已损坏" in by["scan.pdf"].problem and "Word" in by["scan.pdf"].problem
     assert "Word" in by["broken.docx"].problem
     assert ".docx" in by["old.doc"].problem
     assert by["c.txt"].format == "2019" and by["c.txt"].agency == "示例县丙局"

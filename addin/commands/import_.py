@@ -1,7 +1,7 @@
 """``nianbao import FILE -o report.xlsx|report.json``: read a published report.
 
-Plain text (copied from a page or exported from Word), HTML pages and Word files are
-read into the report model by anchoring every table row on its label; what could not
+Plain text (copied from a page or exported from Word), HTML pages, Word files and PDFs
+are read into the report model by anchoring every table row on its label; what could not
 be found is listed, never filled in with zeros.
 """
 
@@ -16,14 +16,14 @@ from ..readers import read_report
 from ..writers.atomic import atomic_output
 
 DESCRIPTION = (
-    "导入已发布的年度报告（.txt 文本、.html 网页、.docx Word），按行列标签识别表格，\n"
+    "导入已发布的年度报告（.txt 文本、.html 网页、.docx Word、.pdf），按行列标签识别表格，\n"
     "写出填好的模板（.xlsx）或报告 JSON（.json）。找不到或被截断的表格会列出，缺少的数字不会补 0。\n"
-    "不支持 PDF：请改用该报告的 Word 或网页版本。"
+    "PDF 的表格按页面上的表格线读取；扫描件（图片）页无法读取，会列为导入问题。"
 )
 
 
 def add_arguments(p) -> None:
-    p.add_argument("file", metavar="FILE", help="已发布的报告：.txt、.html、.htm 或 .docx")
+    p.add_argument("file", metavar="FILE", help="已发布的报告：.txt、.html、.htm、.docx 或 .pdf")
     p.add_argument("-o", "--output", metavar="OUT", help="输出文件：.xlsx（填好的模板）或 .json（报告 JSON）；省略则只显示识别结果")
     p.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
     p.add_argument("--format", dest="show", choices=["text", "json"], default="text", help="识别结果的显示格式")
@@ -61,7 +61,8 @@ def write_report(report, out: Path, force: bool) -> list[str]:
 def summary_lines(report) -> list[str]:
     """What was found, in Chinese: format, year, agency, tables, sections."""
     spec = report.spec
-    lines = [f"机关：{report.agency or '（未识别）'}；年度：{report.year or '（未识别）'}；格式：{spec.name}"]
+    lines = [f"机关：{report.agency or '（未识别）'}；年度：{report.year or '（未识别）'}；"
+             f"格式：{spec.name if report.format else '（未识别）'}"]
     for t in spec.tables:
         keys = t.cell_keys()
         rows = {k.split(".")[1] for k in keys if k in report.cells}

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import InputError
 
 DESCRIPTION = (
-    "批量审核年度报告：工作簿（.xlsx）、报告 JSON、已发布的文本/网页/Word 可以混在一起，也可以给文件夹（含子文件夹）。\n"
+    "批量审核年度报告：工作簿（.xlsx）、报告 JSON、已发布的文本/网页/Word/PDF 可以混在一起，也可以给文件夹（含子文件夹）。\n"
     "每份报告一行（机关、年度、格式、错误、警告、主要问题），另附全部问题明细；无法读取的文件也占一行并说明原因。\n"
     "用 --prev-dir 给出上一年度报告所在的文件夹，按机关名称自动配对，核对结转衔接、数字跳变和正文雷同。\n"
     "退出码：0 无错误，1 有报告存在错误，2 有文件无法读取。"
@@ -53,7 +53,7 @@ def run(args) -> int:
     rows = review(args.paths, prev_file=args.prev, prev_dir=args.prev_dir, overlay=args.rules, jobs=args.jobs,
                   progress=progress, exclude=[args.output] if args.output else [])
     if not rows:
-        raise InputError("没有找到可审核的报告文件（.xlsx、.json、.txt、.html、.docx）")
+        raise InputError("没有找到可审核的报告文件（.xlsx、.json、.txt、.html、.docx、.pdf）")
     if writer is not None:
         writer(rows, args.output, args.force)
     if args.show == "json":

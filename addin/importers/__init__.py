@@ -1,7 +1,7 @@
-"""Importing published reports (plain text, HTML pages, Word files) into the report model.
+"""Importing published reports (plain text, HTML pages, Word files, PDFs) into the report model.
 
 ``import_report(path)`` reads the file, reduces it to a token stream (:mod:`.text`,
-:mod:`.html`, :mod:`.docx`) and anchors the tables on their labels
+:mod:`.html`, :mod:`.docx`, :mod:`.pdf`) and anchors the tables on their labels
 (:mod:`.assemble`, :mod:`.anchors`). A file that is not a report at all raises
 :class:`~addin.errors.InputError`; a report with missing or cut-off tables is read as
 far as it goes, and the gaps are findings (rules I001–I006).
@@ -16,7 +16,7 @@ from ..model import Report
 from ..readers import check_file
 from .assemble import assemble
 
-SUFFIXES = (".txt", ".html", ".htm", ".docx")
+SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 
 
 def refuse_old_word(path: Path) -> None:
@@ -46,11 +46,15 @@ def tokens_of(path: Path):
         from .text import tokenize_text
 
         return tokenize_text(decode(data, str(path)))
-    raise InputError(f"无法导入“{suffix}”文件：{path}。支持 .txt、.html、.docx。")
+    raise InputError(f"无法导入“{suffix}”文件：{path}。支持 .txt、.html、.docx、.pdf。")
 
 
 def import_report(path: str | Path) -> Report:
     """Read a published report into a :class:`~addin.model.Report` (findings in ``report.problems``)."""
     path = Path(path)
     check_file(path)
+    if path.suffix.lower() == ".pdf":
+        from .pdf import import_pdf
+
+        return import_pdf(path)
     return assemble(tokens_of(path), source=str(path))

@@ -14,7 +14,7 @@ from ..errors import MAX_INPUT_BYTES, InputError, ZIP_ERRORS
 from ..model import Report
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-PUBLISHED_SUFFIXES = (".txt", ".html", ".htm", ".docx")
+PUBLISHED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 
 
 def check_file(path: Path) -> int:
@@ -48,11 +48,9 @@ def read_report(path: str | Path) -> Report:
         except ImportError:
             raise InputError(f"暂不支持导入已发布的报告：{path}") from None
         return import_report(path)
-    if suffix == ".pdf":
-        raise InputError(f"不支持导入 PDF：{path}。请改用该报告的 Word（.docx）或网页（.html）版本。")
     if suffix in (".xls", ".et", ".wps"):
         raise InputError(f"不支持旧版 {suffix} 文件：{path}。请在 Excel 或 WPS 中另存为 .xlsx 后再试。")
-    raise InputError(f"无法识别的文件类型“{suffix or '无扩展名'}”：{path}。支持 .xlsx、.json、.txt、.html、.docx。")
+    raise InputError(f"无法识别的文件类型“{suffix or '无扩展名'}”：{path}。支持 .xlsx、.json、.txt、.html、.docx、.pdf。")
 
 
 def _is_xlsx(path: Path) -> bool:

@@ -26,8 +26,8 @@ from ..errors import InputError
 
 #: File types a folder is searched for. Types we cannot read are listed too, so that the
 #: review says so instead of silently skipping them.
-REPORT_SUFFIXES = (".xlsx", ".xlsm", ".json", ".txt", ".html", ".htm", ".docx")
-LISTED_SUFFIXES = REPORT_SUFFIXES + (".pdf", ".doc", ".xls", ".wps", ".et")
+REPORT_SUFFIXES = (".xlsx", ".xlsm", ".json", ".txt", ".html", ".htm", ".docx", ".pdf")
+LISTED_SUFFIXES = REPORT_SUFFIXES + (".doc", ".xls", ".wps", ".et")
 #: How many of the worst findings a summary row shows.
 WORST = 3
 #: Most files per worker task: big enough that passing results back costs little,
