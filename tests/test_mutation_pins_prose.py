@@ -220,3 +220,27 @@ def test_partial_lists(total, tail, message_end):
 def test_a_list_item_with_a_verb_ends_a_list_of_names():
     text = "全年新增主动公开政府信息30条，其中：机构职能24条、收到来信3条。"
     assert parts_lists(text) == [] and found(with_prose(text), "P005") == []
+
+
+# --- where a list's total is read ---------------------------------------------------------------
+
+PARTS = "机构职能24条、政策文件83条、规划计划10条、工作动态166条。"  # 283
+
+
+@pytest.mark.parametrize("why, text, finding", [
+    ("the total opens the sentence", "293条，其中：" + PARTS, (293, 283)),
+    ("only the total's own clause", "较上年增加5条，全年新增主动公开政府信息293条，其中：" + PARTS, (293, 283)),
+    ("only the last clause of the sentence before",
+     "较上年增加5条，全年新增主动公开政府信息293条。其中：" + PARTS, (293, 283)),
+    ("an approximate total is no total", "全年新增主动公开政府信息约300条，其中：" + PARTS, None),
+    ("a fractional total is no count", "全年新增主动公开政府信息283.5条，其中：" + PARTS, None),
+    ("a subject with a number is no subject",
+     "2023年新增主动公开政府信息300条。2023年新增主动公开政府信息中包括：" + PARTS, None),
+    ("a two-character subject", "全年发布信息300条。信息中包括：" + PARTS, (300, 283)),
+    ("the subject's total is approximate", "新增主动公开政府信息300余条。新增主动公开政府信息中包括：" + PARTS, None),
+    ("the sentence before does not name the subject", "全年工作有序推进。新增主动公开政府信息中包括：" + PARTS, None),
+    ("the subject named before", "新增主动公开政府信息300条。新增主动公开政府信息中包括：" + PARTS, (300, 283)),
+])
+def test_where_the_total_of_a_list_is_read(why, text, finding):
+    got = [(f.expected, f.actual) for f in found(with_prose(text), "P005")]
+    assert got == ([finding] if finding else []), why
