@@ -3,18 +3,41 @@
 Each command lives in ``addin/commands/<name>.py`` with ``add_arguments(parser)`` and
 ``run(args) -> int``; this module only wires them up, so a command's import cost is
 paid only when it runs. Exit codes of checking commands: 0 no errors, 1 errors found,
-2 input unusable.
+2 input unusable (or a file that cannot be read or written), 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM).
+
+Whatever goes wrong, the user sees one Chinese line naming the file and the cause,
+never a traceback (``NIANBAO_DEBUG=1`` shows it), and nothing is left behind: every
+temporary file of a run — ours, openpyxl's, LibreOffice's ``lu*.tmp`` — lives in one
+private folder (:func:`run_folder`) removed when the run ends; the folders of runs
+that were killed are removed by the next run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
+import os
+import shutil
+import signal
 import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Iterator
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, os_error_message
+
+#: Name of a run's private temporary folder: ``nianbao-run-<pid>-<random>``.
+RUN_PREFIX = "nianbao-run-"
+DEBUG_ENV = "NIANBAO_DEBUG"
+
+
+class Terminated(BaseException):
+    """SIGTERM: unwinds like Ctrl-C, so temporary files are removed on the way out."""
 
 #: name → (module, one-line Chinese help). Order is the order ``nianbao -h`` lists them.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -60,25 +83,140 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     return parser, modules
 
 
+def _sweep(base: Path) -> None:
+    """Remove run folders left by runs that were killed (their process is gone)."""
+    if os.name != "posix":  # os.kill(pid, 0) asks whether a process lives only on POSIX
+        return
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(RUN_PREFIX):
+            continue
+        pid = entry.name[len(RUN_PREFIX):].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or entry.stat(follow_symlinks=False).st_uid != os.geteuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            continue
+
+
+@contextlib.contextmanager
+def run_folder() -> Iterator[Path | None]:
+    """A private temporary folder for this run, used by everything the run starts:
+    ``tempfile`` in this process (openpyxl, our own temporary folders) and ``TMPDIR``
+    for child processes (LibreOffice). Removed at the end, whatever happened."""
+    base = Path(tempfile.gettempdir())
+    _sweep(base)
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-", dir=base))
+    except OSError:  # a full or read-only temporary folder: run without (what fails will say why)
+        yield None
+        return
+    saved_env, saved_dir = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = str(folder)
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = saved_dir
+        if saved_env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved_env
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+#: lxml reports a failed write as ``SerialisationError: IO_ENOSPC`` and the like.
+_LXML_IO = {"IO_ENOSPC": "磁盘空间不足", "IO_EDQUOT": "超出磁盘配额", "IO_EFBIG": "文件超过系统允许的大小",
+            "IO_EACCES": "没有权限", "IO_EROFS": "所在磁盘或文件夹是只读的", "IO_EIO": "读写错误"}
+
+
+def _serialisation_cause(e: Exception) -> str | None:
+    if type(e).__name__ != "SerialisationError":
+        return None
+    return next((cause for code, cause in _LXML_IO.items() if code in str(e)), None)
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
+def _complain(text: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr)
+        sys.stderr.flush()
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
-    parser, modules = build_parser()
-    args = parser.parse_args(argv)
-    if not args.command:
-        parser.print_help()
-        return 2
+    program = argv is None  # run as the program, not called by a test
+    previous = None
+    with contextlib.suppress(ValueError):  # only the main thread may set handlers
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    if program and not os.environ.get(DEBUG_ENV):
+        # An error inside a finaliser (openpyxl's sheet writer on a full disk, a zip file
+        # closed by the garbage collector) would print “Exception ignored … Traceback”
+        # after the real message has been given: keep it out of the filer's sight.
+        sys.unraisablehook = lambda unraisable: None
     try:
-        return int(modules[args.command].run(args) or 0)
+        return _run(argv)
+    finally:
+        with contextlib.suppress(ValueError, TypeError):
+            if program:  # the work is done and reported: a late Ctrl-C has nothing left to stop
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            elif previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: list[str] | None) -> int:
+    """Run one command; every failure becomes a Chinese line and an exit code."""
+    try:
+        parser, modules = build_parser()
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help()
+            return 2
+        with run_folder():
+            return int(modules[args.command].run(args) or 0)
     except InputError as e:
-        print(f"错误：{e}", file=sys.stderr)
+        _complain(f"错误：{e}")
         return 2
     except KeyboardInterrupt:
-        print("已中断。", file=sys.stderr)
+        _complain("已中断（Ctrl-C）：未完成的输出文件已删除，原有文件未改动。")
         return 130
+    except Terminated:
+        _complain("已终止：未完成的输出文件已删除，原有文件未改动。")
+        return 143
+    except BrokenPipeError:  # `nianbao review … | head`: the reader left; stop quietly
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except OSError as e:
+        _complain(f"错误：{os_error_message(e)}")
+        return 2
+    except MemoryError:
+        _complain("错误：内存不足，无法完成。请关闭其他程序后重试，或分批处理。")
+        return 2
+    except Exception as e:  # noqa: BLE001 - a bug must still end with a message, not a traceback
+        cause = _serialisation_cause(e)
+        if cause:  # lxml writing openpyxl's temporary sheet files into a full temporary folder
+            _complain(f"错误：无法写入临时文件夹 {tempfile.gettempdir()}：{cause}")
+            return 2
+        if os.environ.get(DEBUG_ENV):
+            traceback.print_exc()
+        _complain(f"错误：程序内部出错（{type(e).__name__}: {str(e)[:300]}）。"
+                  f"请把此消息和所用的文件发给技术支持；设置环境变量 {DEBUG_ENV}=1 可显示详细信息。")
+        return 2
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ and are never silently turned into 0.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
@@ -31,6 +32,17 @@ _PLAIN = re.compile(rf"^[+-]?{_NUM}$")
 _DELTA_WORD = re.compile(rf"^(增加?|减少?)({_NUM})$")
 _DELTA_PAREN = re.compile(rf"^\+\(?({_NUM})\)?-\(?({_NUM})\)?$")  # +(0) -(0)
 _UNIT = re.compile(rf"^([+-]?{_NUM})(万元|元)$")
+
+
+#: A date or time in a number cell: Excel turns “3-1”, “3/1”, “1:2” into dates and times as typed.
+_DATE_NOTE = {
+    "datetime": "是日期，不是数字（Excel 会把“3-1”“3/1”这样的输入自动变成日期；请把单元格格式设为“常规”后重新填写）",
+    "date": "是日期，不是数字（Excel 会把“3-1”“3/1”这样的输入自动变成日期；请把单元格格式设为“常规”后重新填写）",
+    "time": "是时间，不是数字（Excel 会把“1:2”这样的输入自动变成时间；请把单元格格式设为“常规”后重新填写）",
+    "timedelta": "是时长，不是数字（请把单元格格式设为“常规”后重新填写）",
+}
+#: Numbers from this size on are shown in scientific notation (1e+30), not as 31 digits.
+LARGE = 10**15
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,15 @@ def _tidy(n: int | Decimal) -> int | Decimal:
     return n
 
 
+def _date_text(v: datetime.date | datetime.time | datetime.timedelta) -> str:
+    """A date as the filer saw it: ``2025-03-01`` (a time only when there is one)."""
+    if isinstance(v, datetime.datetime):
+        return v.date().isoformat() if v.time() == datetime.time(0) else v.isoformat(sep=" ", timespec="minutes")
+    if isinstance(v, datetime.timedelta):
+        return str(v)
+    return v.isoformat()
+
+
 def parse_value(raw: Any, kind: str = "count") -> CellValue:
     """Normalise ``raw`` for a cell of value ``kind`` (see :data:`addin.formats.KINDS`)."""
     if raw is None:
@@ -69,11 +90,14 @@ def parse_value(raw: Any, kind: str = "count") -> CellValue:
     if isinstance(raw, float):
         if not math.isfinite(raw):
             return CellValue(raw, INVALID, note="不是有限的数字")
-        if raw == int(raw):
-            return CellValue(raw, NUMBER, int(raw))
-        return CellValue(raw, NUMBER, Decimal(repr(raw)))
+        exact = Decimal(repr(raw))  # 1e30 is 10**30, not int(1e30) = 1000000000000000019884624838656
+        if exact == exact.to_integral_value():
+            return CellValue(raw, NUMBER, int(exact))
+        return CellValue(raw, NUMBER, exact)
     if isinstance(raw, Decimal):
         return CellValue(raw, NUMBER, _tidy(raw)) if raw.is_finite() else CellValue(raw, INVALID, note="不是数字")
+    if isinstance(raw, (datetime.date, datetime.time, datetime.timedelta)):
+        return CellValue(_date_text(raw), INVALID, note=_DATE_NOTE[type(raw).__name__])
     if not isinstance(raw, str):
         return CellValue(raw, INVALID, note=f"无法识别的值类型 {type(raw).__name__}")
 
@@ -136,6 +160,8 @@ def format_number(value: int | Decimal | float | None) -> str:
         return "空"
     if isinstance(value, float):
         value = Decimal(repr(value))
+    if abs(value) >= LARGE:  # no count or amount is this large: show its size, not 31 digits
+        return format(Decimal(value).normalize(), ".6g").replace("E", "e")
     if isinstance(value, Decimal):
         value = _tidy(value)
         if isinstance(value, Decimal):

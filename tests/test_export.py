@@ -180,19 +180,20 @@ def test_unwritable_output_folder(report_json, tmp_path, capsys):
 
 
 def test_failed_write_leaves_nothing_half_written(report_json, tmp_path, monkeypatch, capsys):
-    """The .docx is fully written to a temporary file, then renaming it fails (disk full,
-    a crash): no file under the final name, no temporary file left, a Chinese message."""
-    real_replace = os.replace
+    """The .docx is fully written to a temporary file, then putting it in place fails (disk
+    full, a crash): no file under the final name, no temporary file left, a Chinese message."""
+    real_link = os.link
 
-    def replace(src, dst):
+    def link(src, dst, *a, **kw):
         if str(dst).endswith(".docx"):
             raise OSError(28, "No space left on device")
-        return real_replace(src, dst)
+        return real_link(src, dst, *a, **kw)
 
-    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(os, "link", link)
     out = tmp_path / "o"
     assert main(["export", str(report_json), "--to", "html,docx", "-o", str(out)]) == 2
-    assert "无法写入输出文件夹" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "无法写入" in err and "磁盘空间不足" in err and f"{STEM}.docx" in err
     assert files(out) == [f"{STEM}.html"]  # html was complete; no .docx, no .part file
 
 

@@ -3,6 +3,7 @@ the problem, with its severity from the rule set, and stays quiet on a clean one
 
 import random
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "import"))
 from published import render_text  # noqa: E402
 
 from addin.examples import random_report  # noqa: E402
+from addin.importers import import_report  # noqa: E402
 from addin.importers.assemble import assemble  # noqa: E402
 from addin.importers.text import tokenize_text  # noqa: E402
 from addin.ruleset import builtin_rules, load_rules  # noqa: E402
@@ -46,6 +48,7 @@ CASES = {
     "I010": lambda: _labels_after_values(),
     "I011": lambda: text("2021", "rows").replace("\n规章 | ", "\n规章 | 00", 1),
     "I009": lambda: cut(text(), "5.属于三类内部事务信息 |"),  # cut before 五、六
+    "I012": lambda: text().encode("utf-8")[:-2],  # a download cut inside its last character
 }
 
 
@@ -91,7 +94,13 @@ def _short_row() -> str:
     return "\n".join(lines)
 
 
-def imported(t: str):
+def imported(t: str | bytes):
+    """The report in a published text; bytes are read as a file is (their encoding checked)."""
+    if isinstance(t, bytes):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "报告.txt"
+            path.write_bytes(t)
+            return import_report(path)
     return assemble(tokenize_text(t))
 
 
@@ -117,7 +126,7 @@ def test_fires(rule_id):
 @pytest.mark.parametrize("fmt", ["2019", "2021"])
 @pytest.mark.parametrize("style", ["rows", "lines", "tabs"])
 def test_quiet_on_a_clean_text(rule_id, fmt, style):
-    rep = imported(text(fmt, style))
+    rep = imported(text(fmt, style).encode("utf-8") if rule_id == "I012" else text(fmt, style))
     assert [f for f in validate(rep) if f.rule == rule_id] == []
 
 

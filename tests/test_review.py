@@ -124,6 +124,26 @@ def test_duplicates_are_flagged(tmp_path):
     assert rows["other.json"].notes == []
 
 
+def test_a_file_named_twice_is_reviewed_once(tmp_path):
+    r = named("2021", 1, "示例县甲局", 2023)
+    dump(r, tmp_path / "one.json")
+    rows = review([tmp_path / "one.json", tmp_path / "one.json", tmp_path], jobs=1)
+    assert [Path(x.file).name for x in rows] == ["one.json"] and rows[0].notes == []
+
+
+def test_many_duplicates_name_a_few_and_count_the_rest(tmp_path):
+    """2,000 copies of one report must not print every other name on every row."""
+    r = named("2021", 1, "示例县甲局", 2023)
+    for n in range(12):
+        dump(r, tmp_path / f"copy{n:02}.json")
+    rows = review([tmp_path], jobs=1)
+    assert len(rows) == 12
+    for row in rows:
+        (note,) = row.notes
+        assert note.count(".json") == 3 and "另外 11 份" in note and "本批共 12 份" in note
+        assert Path(row.file).name not in note
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_prev_dir_matches_by_agency_name(tmp_path, jobs):
     last, this = tmp_path / "2022", tmp_path / "2023"

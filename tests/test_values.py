@@ -50,3 +50,22 @@ def test_decimal_amount_kept_exactly():
 def test_format_number():
     assert format_number(12) == "12" and format_number(Decimal("0.350")) == "0.35"
     assert format_number(Decimal("35")) == "35" and format_number(None) == "空" and format_number(1.5) == "1.5"
+
+
+def test_a_date_in_a_number_cell_says_it_is_a_date():
+    import datetime as dt
+
+    c = parse_value(dt.datetime(2025, 3, 1))
+    assert c.state == INVALID and c.raw == "2025-03-01" and c.note.startswith("是日期")
+    assert parse_value(dt.datetime(2025, 3, 1, 9, 30)).raw == "2025-03-01 09:30"
+    assert parse_value(dt.time(1, 2)).note.startswith("是时间")
+    assert "无法识别的值类型" not in parse_value(dt.date(2025, 3, 1)).note
+
+
+def test_huge_numbers_are_exact_and_shown_by_size():
+    c = parse_value(1e30)
+    assert c.state == NUMBER and c.value == 10**30  # not int(1e30) = 1000000000000000019884624838656
+    assert format_number(c.value) == "1e+30"
+    assert format_number(parse_value(3.5e16).value) == "3.5e+16"
+    assert format_number(999_999_999_999_999) == "999999999999999"  # below the threshold: every digit
+    assert format_number(12) == "12" and format_number(Decimal("0.35")) == "0.35"

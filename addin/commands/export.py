@@ -19,7 +19,7 @@ import unicodedata
 from pathlib import Path
 
 from ..document.narrative import TITLE_SUFFIX, build_document, generated_sections
-from ..errors import InputError
+from ..errors import InputError, os_error_message
 from ..findings import summary
 from ..importers.unresolved import mark_unresolved
 from ..readers import read_report
@@ -34,6 +34,9 @@ DESCRIPTION = (
 )
 FORMATS_OUT = ("docx", "html", "pdf", "json")
 DEFAULT_TO = "docx,html,pdf"
+#: Longest file name stem in UTF-8 bytes: file systems allow 255 bytes a name (85 Chinese
+#: characters); this leaves room for the extension and a copy's “ (2)”.
+MAX_STEM_BYTES = 240
 #: How many findings the warning lists before “…”.
 SHOW_FINDINGS = 10
 
@@ -60,7 +63,10 @@ def safe_stem(agency: str, year: int | None) -> str:
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = re.sub(r'[\\/:*?"<>|]+', "_", name)
     name = re.sub(r"\.{2,}", "_", name).strip(" ._")
-    return (name or TITLE_SUFFIX)[:120]
+    name = name or TITLE_SUFFIX
+    while len(name.encode("utf-8")) > MAX_STEM_BYTES:  # a name is limited in bytes: 255, a Chinese character is 3
+        name = name[:-1]
+    return name
 
 
 def _formats(text: str) -> list[str]:
@@ -79,7 +85,7 @@ def output_dir(path: str) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise InputError(f"无法创建输出文件夹 {out}：{e.strerror or e}") from None
+        raise InputError(os_error_message(e, "创建输出文件夹", out)) from None
     return out
 
 
@@ -173,7 +179,7 @@ def run(args) -> int:
                         failed += 1
                         print(f"错误：无法生成 PDF：{e}", file=sys.stderr)
     except OSError as e:
-        raise InputError(f"无法写入输出文件夹 {out}：{e.strerror or e}") from None
+        raise InputError(os_error_message(e, "写入输出文件夹", out)) from None
     for path in written:
         print(f"已导出：{path}")
     if font_note:

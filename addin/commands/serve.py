@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ..errors import InputError
+from ..errors import InputError, os_error_message
 
 #: An access key for other computers: at least this many characters, this many different ones.
 MIN_KEY_CHARS, MIN_KEY_DISTINCT = 16, 8
@@ -37,6 +37,9 @@ def check_args(args) -> None:
     """Refuse unsafe combinations before anything starts."""
     if getattr(args, "workers", 1) < 1:
         raise InputError("--workers 至少为 1。")
+    port = getattr(args, "port", 8000)
+    if not 1 <= port <= 65535:
+        raise InputError(f"端口 {port} 无效：--port 应在 1 到 65535 之间（默认 8000）。")
     from ..server.app import API_KEY_ENV, is_loopback
 
     if bool(args.certfile) != bool(args.keyfile):
@@ -44,6 +47,12 @@ def check_args(args) -> None:
     for f in (args.certfile, args.keyfile):
         if f and not os.path.isfile(f):
             raise InputError(f"找不到证书文件：{f}")
+        if f:
+            try:
+                with open(f, "rb"):
+                    pass
+            except OSError as e:
+                raise InputError(os_error_message(e, "读取证书文件", f)) from None
     if not is_loopback(args.host):
         key = os.environ.get(API_KEY_ENV, "").strip()
         if not key:
@@ -58,8 +67,30 @@ def check_args(args) -> None:
                              "或在 HTTPS 反向代理之后运行并加 --behind-proxy。")
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port another program already listens on, with a Chinese message, before
+    the workers start (uvicorn would only log an English error)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise InputError(f"无法解析监听地址：{host}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except PermissionError:
+            raise InputError(f"没有权限监听端口 {port}（1024 以下的端口需要管理员权限）：请换一个端口，例如 --port 8000。") from None
+        except OSError as e:
+            raise InputError(f"无法监听 {host}:{port}：端口已被其他程序占用，或地址不属于本机（{e.strerror}）。"
+                             "请换一个端口，例如 --port 8001。") from None
+
+
 def run(args) -> int:
     check_args(args)
+    check_port_free(args.host, args.port)
     import importlib.util
 
     if importlib.util.find_spec("xlwings_server") is None or importlib.util.find_spec("uvicorn") is None:

@@ -14,6 +14,7 @@ permits use by government institutions; its key is the literal ``noncommercial``
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import shutil
 import tempfile
@@ -58,18 +59,44 @@ def _load(path: Path, **kw):
         raise InputError(f"无法打开工作簿 {path.name}：{type(e).__name__}。请确认文件是 .xlsx 格式且未损坏。") from None
 
 
+def _put_named_values(wb, path: Path) -> None:
+    """Give the named cells of ``wb`` (loaded ``data_only`` from ``path``) the values the
+    workbook reader reads — the one reading path of ``validate`` — so the macro sees
+    exactly what ``validate`` sees: error values such as ``#DIV/0!``, and totals that were
+    never calculated (a workbook saved by openpyxl) as Excel would show them."""
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    from ..readers.cells import BROKEN
+    from ..readers.workbook import named_values
+
+    values, locations = named_values(path.read_bytes(), path.name)
+    for name, location in locations.items():
+        value = values.get(name)
+        sheet, coord = location.rsplit("!", 1)
+        if value is BROKEN or sheet not in wb.sheetnames:
+            continue
+        cell = wb[sheet].cell(*coordinate_to_tuple(coord))
+        if not isinstance(cell, MergedCell):
+            cell.value = value
+
+
 def values_workbook(src: Path, workdir: Path, recalc: bool | None = None):
-    """The workbook as Excel would send it: recalculated by LibreOffice when available."""
+    """The workbook as Excel would send it: recalculated by LibreOffice when available,
+    its named cells read as ``validate`` reads them."""
     from ..libreoffice import recalculate, soffice
 
     if recalc is None:
         recalc = soffice() is not None
+    path = src
     if recalc:
         workdir.mkdir(parents=True, exist_ok=True)
         copy = workdir / f"in{src.suffix.lower()}"
         shutil.copyfile(src, copy)
-        return _load(recalculate(copy, workdir / "calc"), data_only=True), True
-    return _load(src, data_only=True), False
+        path = recalculate(copy, workdir / "calc")
+    wb = _load(path, data_only=True)
+    _put_named_values(wb, path)
+    return wb, recalc
 
 
 def run_script(payload: dict, script: str = "validate"):
@@ -103,6 +130,18 @@ def findings_of(payload: dict) -> list:
         book.close()
 
 
+def _file_findings(report) -> list:
+    """What only the file shows, not the values Excel sends: a cell whose formula refers
+    to another workbook (W004), from the reader's findings, under the macros' rule set."""
+    from dataclasses import replace
+
+    from .macros import _rules
+
+    rules = _rules()
+    return [replace(p, severity=rules.get(p.rule).severity) for p in report.problems
+            if p.rule == "W004" and rules.get(p.rule) is not None]
+
+
 def mark_file(src: str | Path, output: str | Path | None = None, force: bool = False,
               script: str = "validate", recalc: bool | None = None) -> MarkResult:
     """Validate ``src`` and write the marked copy to ``output`` (default ``<name>-校验.xlsx``).
@@ -110,6 +149,7 @@ def mark_file(src: str | Path, output: str | Path | None = None, force: bool = F
     Never overwrites ``src`` unless ``output`` is ``src`` and ``force`` is given.
     """
     from ..readers import check_file
+    from ..readers.workbook import read_workbook
     from ..writers.atomic import atomic_output, check_target
     from .bridge import apply_actions, book_json
 
@@ -121,16 +161,21 @@ def mark_file(src: str | Path, output: str | Path | None = None, force: bool = F
     if out.resolve() == src.resolve() and not force:
         raise InputError(f"输出文件与输入文件相同：{out}。如确实要覆盖原文件，请加 --force。")
     check_target(out, force)
+    # Check the file exactly as `validate` does, before LibreOffice sees it: a text file
+    # renamed .xlsx, an encrypted or empty workbook, one not made from the template.
+    checked = read_workbook(src)
     with tempfile.TemporaryDirectory(prefix="nianbao-mark-") as tmp:
         values_wb, recalculated = values_workbook(src, Path(tmp), recalc)
         payload = book_json(values_wb, name=src.name)
-        findings = findings_of(payload) if script == "validate" else []
+        findings = findings_of(payload) + _file_findings(checked) if script == "validate" else []
         actions = run_script(payload, script)
         target = _load(src)
         alerts = apply_actions(target, actions)
         failed = [a["prompt"] for a in alerts if a.get("mode") == "critical"]
         if failed:
             raise InputError("；".join(failed))
+        data = io.BytesIO()  # built in memory: a full disk then fails one plain write, not inside openpyxl
+        target.save(data)
         with atomic_output(out, force=force) as part:
-            target.save(part)
+            part.write_bytes(data.getvalue())
     return MarkResult(out, actions["actions"], alerts, findings, recalculated)

@@ -103,7 +103,7 @@ def read_snapshot(book) -> Snapshot:
     for sheet, r, c in targets.values():
         rows, cols = extent.get(sheet, (0, 0))
         extent[sheet] = (max(rows, r + 1), max(cols, c + 1))
-    blocks = {sheet: book.sheets[sheet].range((1, 1), (rows, cols)).options(ndim=2).value
+    blocks = {sheet: book.sheets[sheet].range((1, 1), (rows, cols)).options(ndim=2, err_to_str=True).value
               for sheet, (rows, cols) in extent.items()}
     for plain, (sheet, r, c) in targets.items():
         snap.values[plain] = blocks[sheet][r][c]

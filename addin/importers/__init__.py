@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, os_error_message
 from ..model import Report
 from ..readers import check_file
 from .assemble import assemble
@@ -27,34 +27,47 @@ def refuse_old_word(path: Path) -> None:
 
 def tokens_of(path: Path):
     """The token stream of one published file."""
+    return _tokens(path)[0]
+
+
+def _tokens(path: Path):
+    """The token stream, and what was cut off the end of a text file (or ``None``)."""
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from .docx import tokenize_docx
 
-        return tokenize_docx(path)
+        return tokenize_docx(path), None
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise InputError(f"无法读取 {path}：{e.strerror}") from None
-    from .text import decode
+        raise InputError(os_error_message(e, "读取", path)) from None
+    from .text import decode_text
 
     if suffix in (".html", ".htm"):
         from .html import tokenize_html
 
-        return tokenize_html(decode(data, str(path)))
+        text, cut = decode_text(data, str(path))
+        return tokenize_html(text), cut
     if suffix == ".txt":
         from .text import tokenize_text
 
-        return tokenize_text(decode(data, str(path)))
+        text, cut = decode_text(data, str(path))
+        return tokenize_text(text), cut
     raise InputError(f"无法导入“{suffix}”文件：{path}。支持 .txt、.html、.docx、.pdf。")
 
 
 def import_report(path: str | Path) -> Report:
     """Read a published report into a :class:`~addin.model.Report` (findings in ``report.problems``)."""
+    from ..readers.cells import _problem
+
     path = Path(path)
     check_file(path)
     if path.suffix.lower() == ".pdf":
         from .pdf import import_pdf
 
         return import_pdf(path)
-    return assemble(tokens_of(path), source=str(path))
+    tokens, cut = _tokens(path)
+    report = assemble(tokens, source=str(path))
+    if cut:
+        report.problems.append(_problem("I012", [], [path.name], detail=cut))
+    return report

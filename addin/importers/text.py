@@ -21,6 +21,7 @@ skipped: it is not part of the report.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from ..errors import InputError
@@ -30,18 +31,42 @@ from .tokens import BREAK, Token, cell
 _HEADER_LINE = re.compile(r"^[A-Za-z_]+:\s?.*$")
 
 
-def decode(data: bytes, where: str) -> str:
-    """Text from bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
+def decode_text(data: bytes, where: str) -> tuple[str, str | None]:
+    """Text from bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030.
+
+    A file cut in the middle of its last character (a download or copy that stopped
+    short) is read without that character; the second value then says what was cut
+    (the importer reports it as I012). Anything else undecodable is refused.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        text, rest = _decode_prefix("utf-16", data)
+        if text is None:
+            raise InputError(f"{where}：UTF-16 文本中有无法解码的字节，文件可能已损坏")
+        return text, (f"UTF-16 文本末尾有 {rest} 个字节不成字" if rest else None)
+    text, rest = _decode_prefix("utf-8-sig", data)
+    if text is not None:
+        return text, (f"UTF-8 文本末尾有 {rest} 个字节不成字" if rest else None)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("gb18030"), None
     except UnicodeDecodeError:
-        pass
+        raise InputError(f"{where}：无法识别文本编码（应为 UTF-8、UTF-16 或 GB18030）") from None
+
+
+def _decode_prefix(encoding: str, data: bytes) -> tuple[str | None, int]:
+    """``(text, bytes left over)``: everything up to the last whole character; ``None``
+    if the bytes are not this encoding (an invalid sequence before the end)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
-        return data.decode("gb18030")
+        text = decoder.decode(data, final=False)
     except UnicodeDecodeError:
-        raise InputError(f"{where}：无法识别文本编码（应为 UTF-8 或 GB18030）") from None
+        return None, 0
+    rest = len(decoder.getstate()[0])
+    return text, rest
+
+
+def decode(data: bytes, where: str) -> str:
+    """:func:`decode_text` without the note."""
+    return decode_text(data, where)[0]
 
 
 def strip_header(text: str) -> str:

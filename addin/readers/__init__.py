@@ -7,10 +7,11 @@ and records everything else as ``report.problems`` (findings).
 
 from __future__ import annotations
 
+import stat
 import zipfile
 from pathlib import Path
 
-from ..errors import MAX_INPUT_BYTES, InputError, ZIP_ERRORS
+from ..errors import MAX_INPUT_BYTES, InputError, ZIP_ERRORS, os_error_message
 from ..model import Report
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -19,14 +20,30 @@ PUBLISHED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 
 def check_file(path: Path) -> int:
     """Refuse what is not a readable regular file of a sane size; return its size."""
-    if not path.exists():
-        raise InputError(f"找不到文件：{path}")
-    if not path.is_file():
-        raise InputError(f"不是文件：{path}")
-    size = path.stat().st_size
-    if size > MAX_INPUT_BYTES:
-        raise InputError(f"文件过大（{size // 1024 // 1024} MB，上限 {MAX_INPUT_BYTES // 1024 // 1024} MB）：{path}")
-    return size
+    path = Path(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"找不到文件：{path}") from None
+    except OSError as e:  # a name too long, a folder without permission on the way
+        raise InputError(os_error_message(e, "读取", path)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"不是文件：{path}" + ("（这是一个文件夹）" if stat.S_ISDIR(st.st_mode) else ""))
+    if st.st_size > MAX_INPUT_BYTES:
+        raise InputError(f"{too_big(st.st_size)}：{path}")
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as e:  # no read permission
+        raise InputError(os_error_message(e, "读取", path)) from None
+    return st.st_size
+
+
+def too_big(size: int, limit: int = MAX_INPUT_BYTES) -> str:
+    """``文件过大（52,428,801 字节，约 50.0 MB；上限 52,428,800 字节，即 50 MB）``: the real size,
+    never rounded down to look like the limit."""
+    return (f"文件过大（{size:,} 字节，约 {size / 1048576:.1f} MB；"
+            f"上限 {limit:,} 字节，即 {limit / 1048576:g} MB）")
 
 
 def read_report(path: str | Path) -> Report:

@@ -12,12 +12,14 @@ or renames a sheet does not break it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..findings import Finding
-from ..formats import format_for_year, load_format
+from ..formats import FORMATS, format_for_year, load_format
 from ..layout import defined_name, key_of_name
 from ..model import CLOSING_FIELDS, CONTACT_FIELDS, SECTION_KEYS, Report
 from ..ruleset import builtin_rules
@@ -88,6 +90,54 @@ def _known_names(fmt_key: str) -> frozenset[str]:
     return frozenset({defined_name(k) for k in load_format(fmt_key).keys} | set(META_NAMES.values()) | {STATUS_NAME})
 
 
+@cache
+def _own_names() -> dict[str, frozenset[str]]:
+    """``{format: names of the cells only that format has}``."""
+    out = {}
+    for fmt in FORMATS:
+        others = set().union(*(load_format(f).keys for f in FORMATS if f != fmt))
+        out[fmt] = frozenset(defined_name(k) for k in set(load_format(fmt).keys) - others)
+    return out
+
+
+def template_format(names: Iterable[str]) -> str | None:
+    """Which format's template the workbook was made from, told by its cell names: the
+    format with the most names of cells that only it has (``None`` if neither)."""
+    names = names if isinstance(names, (set, frozenset, dict)) else set(names)
+    scores = {fmt: sum(1 for n in own if n in names) for fmt, own in _own_names().items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] else None
+
+
+def _check_format_cell(values: dict[str, Any], locations: dict[str, str]) -> Finding | None:
+    """A 报告格式 cell that names the other format than the workbook's tables: read the
+    tables as what they are, and say so (W003)."""
+    name = META_NAMES["format"]
+    stated, template = _format(values.get(name)), template_format(values)
+    if stated is None or template is None or stated == template:
+        return None
+    raw = values[name]
+    values[name] = template
+    where = [locations[name]] if name in locations else ["format"]
+    return _problem("W003", ["format"], where, stated=_text(raw), template=load_format(template).name)
+
+
+@cache
+def _table_names() -> frozenset[str]:
+    """The defined names of every table cell of either format."""
+    return frozenset(defined_name(k) for f in FORMATS for k in load_format(f).keys)
+
+
+def _check_tables_left(values: dict[str, Any], name: str) -> None:
+    """Refuse a workbook of ours in which no table cell can be read any more."""
+    table_names = _table_names()
+    ours = [n for n in values if n in table_names]
+    if ours and all(values[n] is BROKEN for n in ours):
+        sheets = "、".join(t.sheet for t in load_format(template_format(ours) or "2021").tables)
+        raise InputError(f"{name}：工作簿中{sheets}的单元格都已被删除（名称指向 #REF!），无法读取。"
+                         "请撤销删除，或用 `nianbao new` 新建模板后把数据复制过去。")
+
+
 def report_from_named_cells(values: dict[str, Any], locations: dict[str, str], source: str = "") -> Report:
     """Build a report from ``{defined name: raw value}``.
 
@@ -99,6 +149,9 @@ def report_from_named_cells(values: dict[str, Any], locations: dict[str, str], s
     if not ours:
         raise InputError(f"{source}：不是年报助手模板生成的工作簿（没有找到任何“NB.”开头的名称）。"
                          "请用 `nianbao new` 新建模板，或用 `nianbao import` 导入其他来源的报告。")
+    values = dict(values)
+    _check_tables_left(values, Path(source).name if source else "工作簿")
+    mismatch = _check_format_cell(values, locations)
     year = _year(values.get(META_NAMES["year"]))
     fmt = _format(values.get(META_NAMES["format"]))
     if fmt is None:  # tell the format from the names: 2019 has t3.other, 2021 has t3.other_misc
@@ -144,4 +197,6 @@ def report_from_named_cells(values: dict[str, Any], locations: dict[str, str], s
         source=source,
     )
     report.problems.extend(problems)
+    if mismatch is not None:
+        report.problems.insert(0, mismatch)
     return report

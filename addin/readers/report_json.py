@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, os_error_message
 from ..findings import Finding
 from ..formats import FORMATS, format_for_year
 from ..model import CLOSING_FIELDS, CONTACT_FIELDS, Report
@@ -94,11 +94,18 @@ def report_from_json(data: Any, source: str = "") -> Report:
 
 def read_report_json(path: Path) -> Report:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}：不是 UTF-8 编码的文本（第 {e.start} 字节）") from None
+        data = path.read_bytes()
     except OSError as e:
-        raise InputError(f"无法读取 {path}：{e.strerror}") from None
+        raise InputError(os_error_message(e, "读取", path)) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows Notepad's “Unicode”: JSON is UTF-8 only
+        raise InputError(f"{path}：报告 JSON 应为 UTF-8 编码，这个文件是 UTF-16（记事本的“Unicode”）。"
+                         "请用记事本“另存为”并选择编码“UTF-8”后再试。")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        cut = e.start >= len(data) - 3 and e.reason == "unexpected end of data"
+        raise InputError(f"{path}：不是 UTF-8 编码的文本（第 {e.start} 字节）"
+                         + ("：文件在最后一个字的中间结束，可能不完整" if cut else "")) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:

@@ -18,8 +18,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +27,12 @@ try:  # the fast path; optional: no wheel on some platforms (LoongArch), openpyx
 except ImportError:
     python_calamine = None
 
-from ..errors import InputError, ZIP_ERRORS
-from ..findings import Finding
-from ..formats import FORMATS, load_format
+from ..errors import InputError, ZIP_ERRORS, os_error_message
 from ..layout import defined_name, key_of_name
 from ..model import Report
 from ..ruleset import computed_cells
 from . import check_file
-from .cells import BROKEN, META_NAMES, _format, _problem, _text, report_from_named_cells
+from .cells import BROKEN, META_NAMES, _format, report_from_named_cells, template_format
 
 #: At most this many parts in the zip; a filled template has about 20.
 MAX_ZIP_MEMBERS = 1000
@@ -71,8 +68,8 @@ def check_zip(data: bytes, name: str) -> zipfile.ZipFile:
             raise InputError(f"{name}：工作簿内部文件过多（{len(members)} 个，上限 {MAX_ZIP_MEMBERS}），拒绝读取")
         total = sum(m.file_size for m in members)
         if total > MAX_UNZIPPED_BYTES:
-            raise InputError(f"{name}：工作簿解压后过大（{total // 1024 // 1024} MB，"
-                             f"上限 {MAX_UNZIPPED_BYTES // 1024 // 1024} MB），拒绝读取")
+            raise InputError(f"{name}：工作簿解压后过大（{total:,} 字节，上限 {MAX_UNZIPPED_BYTES:,} 字节，"
+                             f"即 {MAX_UNZIPPED_BYTES // 1048576} MB），拒绝读取")
         for m in members:
             if m.file_size > RATIO_CHECK_BYTES and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1):
                 raise InputError(f"{name}：工作簿中的 {m.filename} 压缩比异常（疑似压缩炸弹），拒绝读取")
@@ -177,54 +174,6 @@ def fill_uncalculated_totals(values: dict[str, Any], uncalculated: set[str], fmt
 
     for key in uncalculated:
         values[defined_name(key)] = value(key)
-
-
-@cache
-def _own_names() -> dict[str, frozenset[str]]:
-    """``{format: names of the cells only that format has}``."""
-    out = {}
-    for fmt in FORMATS:
-        others = set().union(*(load_format(f).keys for f in FORMATS if f != fmt))
-        out[fmt] = frozenset(defined_name(k) for k in set(load_format(fmt).keys) - others)
-    return out
-
-
-def template_format(names: Iterable[str]) -> str | None:
-    """Which format's template the workbook was made from, told by its cell names: the
-    format with the most names of cells that only it has (``None`` if neither)."""
-    names = names if isinstance(names, (set, frozenset, dict)) else set(names)
-    scores = {fmt: sum(1 for n in own if n in names) for fmt, own in _own_names().items()}
-    best = max(scores, key=scores.get)
-    return best if scores[best] else None
-
-
-def _check_format_cell(values: dict[str, Any], locations: dict[str, str]) -> Finding | None:
-    """A 报告格式 cell that names the other format than the workbook's tables: read the
-    tables as what they are, and say so (W003)."""
-    name = META_NAMES["format"]
-    stated, template = _format(values.get(name)), template_format(values)
-    if stated is None or template is None or stated == template:
-        return None
-    raw = values[name]
-    values[name] = template
-    where = [locations[name]] if name in locations else ["format"]
-    return _problem("W003", ["format"], where, stated=_text(raw), template=load_format(template).name)
-
-
-@cache
-def _table_names() -> frozenset[str]:
-    """The defined names of every table cell of either format."""
-    return frozenset(defined_name(k) for f in FORMATS for k in load_format(f).keys)
-
-
-def _check_tables_left(values: dict[str, Any], name: str) -> None:
-    """Refuse a workbook of ours in which no table cell can be read any more."""
-    table_names = _table_names()
-    ours = [n for n in values if n in table_names]
-    if ours and all(values[n] is BROKEN for n in ours):
-        sheets = "、".join(t.sheet for t in load_format(template_format(ours) or "2021").tables)
-        raise InputError(f"{name}：工作簿中{sheets}的单元格都已被删除（名称指向 #REF!），无法读取。"
-                         "请撤销删除，或用 `nianbao new` 新建模板后把数据复制过去。")
 
 
 def _calculate_totals(values: dict[str, Any], locations: dict[str, str], fmt_key: str, data: bytes,
@@ -424,7 +373,71 @@ def read_workbook(path: str | Path) -> Report:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise InputError(f"无法读取文件 {path}：{e.strerror or e}") from None
+        raise InputError(os_error_message(e, "读取", path)) from None
+    values, locations = named_values(data, name)
+    report = report_from_named_cells(values, locations, str(path))
+    report.problems.extend(external_reference_findings(data, locations, report.spec))
+    return report
+
+
+#: A reference to another workbook inside a formula: ``[1]Sheet1!A1`` as saved.
+_EXTERNAL = re.compile(r"\[\d+\]")
+
+
+def external_references(data: bytes, locations: dict[str, str]) -> dict[str, str]:
+    """``{defined name: formula}`` of our named cells whose formula refers to another
+    workbook. Such a cell is read from the value last calculated — silently stale once
+    the other workbook changes — so it is reported (W004). Only workbooks that have
+    external links at all have their sheets scanned."""
+    from openpyxl.xml.functions import iterparse  # defused; imported here, off the click's path
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        if not any(n.startswith("xl/externalLinks/") for n in z.namelist()):
+            return {}
+        _, parts, _ = _sheet_parts(z)
+        at: dict[str, dict[str, list[str]]] = {}
+        for dn, location in locations.items():
+            sheet, coord = location.rsplit("!", 1)
+            at.setdefault(sheet, {}).setdefault(coord, []).append(dn)
+        found: dict[str, str] = {}
+        for sheet, coords in at.items():
+            if sheet not in parts or parts[sheet] not in z.namelist():
+                continue
+            with z.open(parts[sheet]) as fh:
+                for _, el in iterparse(fh):
+                    if el.tag == _NS + "c":
+                        names = coords.get(el.get("r"))
+                        formula = el.findtext(_NS + "f") if names else None
+                        if formula and _EXTERNAL.search(formula):
+                            for dn in names:
+                                found[dn] = formula
+                    elif el.tag == _NS + "row":
+                        el.clear()
+    return found
+
+
+def external_reference_findings(data: bytes, locations: dict[str, str], spec) -> list:
+    """W004 for each named cell whose value comes from another workbook."""
+    from .cells import _problem
+
+    try:
+        refs = external_references(data, locations)
+    except Exception:  # noqa: BLE001 - the values were read; a scan that fails only loses the note
+        return []
+    out = []
+    for dn, formula in sorted(refs.items()):
+        key = key_of_name(dn)
+        where = spec.cells[key].describe() if key in spec.cells else locations[dn]
+        out.append(_problem("W004", [key] if key in spec.cells else [], [locations[dn]], where=where,
+                            formula="=" + formula))
+    return out
+
+
+def named_values(data: bytes, name: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """``({defined name: value}, {defined name: "sheet!A1"})`` of a workbook's bytes:
+    the values Excel would show, totals never calculated included. This is what every
+    command reads a workbook through — ``validate`` here, ``mark`` to build the book it
+    hands to the 校验 macro — so they cannot see different values."""
     with check_zip(data, name) as archive:
         try:
             if not FAST:
@@ -432,13 +445,6 @@ def read_workbook(path: str | Path) -> Report:
             values, locations = _named_values_fast(archive, data)
         except _NeedOpenpyxl:
             values, locations = _named_values_openpyxl(data, name)
-
-    _check_tables_left(values, name)
-    mismatch = _check_format_cell(values, locations)
-    fmt_key = _format(values.get(META_NAMES["format"])) or template_format(values) or "2021"
+    fmt_key = template_format(values) or _format(values.get(META_NAMES["format"])) or "2021"
     _calculate_totals(values, locations, fmt_key, data, name)
-
-    report = report_from_named_cells(values, locations, str(path))
-    if mismatch is not None:
-        report.problems.insert(0, mismatch)
-    return report
+    return values, locations

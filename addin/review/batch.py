@@ -12,6 +12,7 @@ that 上年结转 and the other cross-year rules (X001–X006) can be checked.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -151,6 +152,15 @@ def _set_shared(prev_index) -> None:
     _SHARED["prev_index"] = prev_index
 
 
+def _init_worker(prev_index) -> None:
+    """A worker process: Ctrl-C is the parent's to handle (it stops the pool and cleans
+    up); workers ignore it, instead of each printing a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _set_shared(prev_index)
+
+
 def _review_chunk(paths: list[str], prev_file, overlay) -> list[Row]:
     index = _SHARED.get("prev_index")
     return [review_one(p, index, prev_file, overlay) for p in paths]
@@ -216,7 +226,8 @@ def run_parallel(func: Callable, items: list, args: tuple = (), jobs: int | None
     todo = list(range(len(chunks)))
     while todo:
         broken = False
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_set_shared, initargs=(shared,)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(shared,)) as pool, \
+                _stop_on_interrupt(pool):
             pending: dict = {}
             queue = iter(list(todo))
 
@@ -246,6 +257,20 @@ def run_parallel(func: Callable, items: list, args: tuple = (), jobs: int | None
     return [r for i in range(len(chunks)) for r in results[i]]
 
 
+@contextlib.contextmanager
+def _stop_on_interrupt(pool: ProcessPoolExecutor) -> Iterator[None]:
+    """On Ctrl-C (or any error) stop at once: drop the queued chunks and end the workers,
+    instead of waiting for every chunk in flight."""
+    try:
+        yield
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                proc.kill()
+        raise
+
+
 def _error_rows(chunk: list[str], exc: BaseException) -> list[Row]:
     return [Row(file=p, problem=f"处理该文件的工作进程异常退出（{type(exc).__name__}），可能是文件过于复杂或内存不足；"
                                 f"请单独审核该文件") for p in chunk]
@@ -265,8 +290,14 @@ def prev_index(folder: str | Path, jobs: int | None = None) -> dict[str, list[tu
     return index
 
 
+#: How many of the other files a duplicate row names (the rest are counted).
+SHOW_DUPLICATES = 3
+
+
 def flag_duplicates(rows: list[Row]) -> None:
-    """Two reports of one agency for one year in one batch: say so on both rows."""
+    """Two reports of one agency for one year in one batch: say so on each of them,
+    naming at most :data:`SHOW_DUPLICATES` of the others (a folder where 2,000 files are
+    one agency's must not print every name 2,000 times)."""
     seen: dict[tuple[str, int | None], list[Row]] = {}
     for r in rows:
         key = agency_key(r.agency)
@@ -274,9 +305,12 @@ def flag_duplicates(rows: list[Row]) -> None:
             seen.setdefault((key, r.year), []).append(r)
     for group in seen.values():
         if len(group) > 1:
+            names = [Path(o.file).name for o in group[:SHOW_DUPLICATES + 1]]
             for r in group:
-                others = "、".join(Path(o.file).name for o in group if o is not r)
-                r.notes.append(f"重复：与 {others} 为同一机关同一年度的报告")
+                others = [n for o, n in zip(group, names) if o is not r][:SHOW_DUPLICATES]
+                more = len(group) - 1 - len(others)
+                r.notes.append(f"重复：与 {'、'.join(others)}{f' 等另外 {len(group) - 1} 份' if more else ''}"
+                               f"为同一机关同一年度的报告（本批共 {len(group)} 份）")
 
 
 class Progress:
@@ -324,7 +358,12 @@ def review(paths: Iterable[str | Path], *, prev_file: str | None = None, prev_di
     """Review every report under ``paths``; one :class:`Row` per file, in path order.
     ``exclude``: files not to review (the review's own output, when it lies in the folder)."""
     skip = {Path(p).resolve() for p in exclude}
-    files = [str(p) for p in iter_paths(paths) if not skip or p.resolve() not in skip]
+    files, taken = [], set()
+    for p in iter_paths(paths):  # a file named twice, or also inside a folder named, is reviewed once
+        real = p.resolve()
+        if real not in skip and real not in taken:
+            taken.add(real)
+            files.append(str(p))
     warm_up(overlay)
     index = prev_index(prev_dir, jobs) if prev_dir else None
     bar = Progress(len(files), progress)

@@ -8,6 +8,8 @@ section per report with all its findings.
 
 from __future__ import annotations
 
+import io
+
 import html
 import json
 from pathlib import Path
@@ -85,8 +87,10 @@ def write_xlsx(rows: list[Row], path: str | Path, force: bool = False) -> None:
                    _cell_value(f["actual"]), f["hint"])
         for note in r.notes:
             detail(r.file, r.agency, r.year, "—", "备注", "", note)
+    data = io.BytesIO()  # built in memory: a full disk fails one plain write, not inside openpyxl's zip
+    wb.save(data)
     with atomic_output(path, force) as tmp:
-        wb.save(tmp)
+        tmp.write_bytes(data.getvalue())
 
 
 def location(f: dict) -> str:
