@@ -4,6 +4,7 @@ What a value means *and* the note that tells the filer why it was reinterpreted:
 note is shown on the 校验结果 sheet (V006), so its text is behaviour, not decoration.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -99,3 +100,30 @@ def test_format_number():
 
 def test_a_cell_is_a_count_unless_said_otherwise():
     assert parse_value("12.0").value == 12 and type(parse_value("12.0").value) is int
+
+
+@pytest.mark.parametrize("raw, shown, note_start", [
+    (dt.datetime(2025, 3, 1), "2025-03-01", "是日期，不是数字"),
+    (dt.datetime(2025, 3, 1, 9, 30, 15), "2025-03-01 09:30", "是日期，不是数字"),
+    (dt.date(2025, 3, 1), "2025-03-01", "是日期，不是数字"),
+    (dt.time(1, 2), "01:02:00", "是时间，不是数字"),
+    (dt.timedelta(hours=26), "1 day, 2:00:00", "是时长，不是数字"),
+])
+def test_dates_and_times_are_shown_as_typed_and_named(raw, shown, note_start):
+    c = parse_value(raw)
+    assert (c.state, c.value, c.raw) == (INVALID, None, shown)
+    assert c.note.startswith(note_start) and c.note.endswith("后重新填写）")
+
+
+@pytest.mark.parametrize("value, shown", [
+    (10**15, "1e+15"), (10**15 - 1, "999999999999999"), (-(10**15), "-1e+15"), (1.5e16, "1.5e+16"),
+    (Decimal("1234567890123456.7"), "1.23457e+15"), (Decimal("999999999999999.5"), "999999999999999.5"),
+])
+def test_huge_numbers_by_their_size(value, shown):
+    assert format_number(value) == shown
+
+
+def test_a_whole_float_is_an_exact_int():
+    c = parse_value(1e20)
+    assert c.value == 10**20 and type(c.value) is int
+    assert parse_value(2.5).value == Decimal("2.5")
