@@ -244,3 +244,31 @@ PARTS = "机构职能24条、政策文件83条、规划计划10条、工作动�
 def test_where_the_total_of_a_list_is_read(why, text, finding):
     got = [(f.expected, f.actual) for f in found(with_prose(text), "P005")]
     assert got == ([finding] if finding else []), why
+
+
+# --- shares of outcomes ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, cells, message", [
+    ("予以公开占30%。", {}, "“一、总体情况”中写道“予以公开占30%。”：予以公开占 30%，按表三计算为 35.7%（5/14）"),
+    ("予以公开占27%。", {"t3.total.total": 20}, "“一、总体情况”中写道“予以公开占27%。”：予以公开占 27%，按表三计算为 25%（5/20）"),
+    # no 办理结果总计: the share of 本年新收
+    ("予以公开占30%。", {"t3.total.total": 0}, "“一、总体情况”中写道“予以公开占30%。”：予以公开占 30%，按表三计算为 38.5%（5/13）"),
+    ("予以公开和部分公开占50%。", {},
+     "“一、总体情况”中写道“予以公开和部分公开占50%。”：予以公开与部分公开占 50%，按表三计算为 57.1%（8/14）"),
+    ("较上年予以公开占40%，予以公开占30%。", {},  # the first is about last year: passed over, not the end
+     "“一、总体情况”中写道“较上年予以公开占40%，予以公开占30%。”：予以公开占 30%，按表三计算为 35.7%（5/14）"),
+    ("予以公开占35.7%，部分公开占30%。", {},  # the first agrees: the second is still checked
+     "“一、总体情况”中写道“予以公开占35.7%，部分公开占30%。”：部分公开占 30%，按表三计算为 21.4%（3/14）"),
+])
+def test_share_findings(text, cells, message):
+    (f,) = found(with_prose(text, **cells), "P006")
+    assert f.message == message
+
+
+@pytest.mark.parametrize("text, cells", [
+    ("予以公开占33.3%。", {}),  # 5 of 新收 13 + 结转 2
+    ("予以公开占38.5%。", {}),  # 5 of 新收 13
+    ("予以公开占26%。", {"t3.total.total": 20}),  # 25 %, one unit of the last digit written
+])
+def test_shares_accepted(text, cells):
+    assert found(with_prose(text, **cells), "P006") == []
