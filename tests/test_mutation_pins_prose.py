@@ -272,3 +272,49 @@ def test_share_findings(text, cells, message):
 ])
 def test_shares_accepted(text, cells):
     assert found(with_prose(text, **cells), "P006") == []
+
+
+# --- shares written beside a list's items (P007) ---------------------------------------------------
+
+@pytest.mark.parametrize("text, problems, total_share", [
+    ("全年发布信息200条，其中通知公告50条（27%），工作动态150条（75%）。", "通知公告50条写作 27%，按 50/200 计算为 25%", 102),
+    ("全年发布信息200条，其中通知公告50条（27%），工作动态150条（80%）。",
+     "通知公告50条写作 27%，按 50/200 计算为 25%；工作动态150条写作 80%，按 150/200 计算为 75%", 107),
+    ("全年发布信息3条，其中通知公告1条（34%），工作动态1条（34%），政策文件1条（34%）。", "各项占比之和为 102%，不等于 100%", 102),
+])
+def test_list_share_findings(text, problems, total_share):
+    (f,) = found(with_prose(text), "P007")
+    assert f.message == f"“一、总体情况”中写道“{text}”：{problems}"
+    assert (f.cells, f.expected, f.actual) == (["s1"], 100, total_share)
+
+
+@pytest.mark.parametrize("text", [
+    "全年发布信息200条，其中通知公告50条（26%），工作动态150条（75%）。",  # one unit of the last digit; sum 101
+    "全年发布信息3条，其中通知公告1条（33%），工作动态1条（33%），政策文件1条（33%）。",  # rounding: 99
+    "全年发布信息3条，其中通知公告1条（34%），工作动态1条（34%），政策文件1条（34%）等。",  # partial: no sum
+    "全年发布信息200条，其中通知公告50条（27%），工作动态150条。",  # one share alone is not checked
+])
+def test_list_shares_accepted(text):
+    assert found(with_prose(text), "P007") == []
+
+
+# --- parts in several units (P005) -----------------------------------------------------------------
+
+MIXED = "全年发布信息{total}条，其中：通知公告100条、工作动态200条、视频5个。"
+
+
+@pytest.mark.parametrize("text, advice", [
+    (MIXED.format(total=300), None),  # the parts in 条 add up
+    (MIXED.format(total=350), None),  # fewer: the other unit may hold the rest
+    (MIXED.format(total=250), "总数 250 条，所列各项 100+200 = 300 条，相差 50 条；所列分项（分项单位不一）之和已超过总数"),
+    ("全年发布信息100条，主要包括：机构职能24条、政策文件83条。",
+     "总数 100 条，所列各项 24+83 = 107 条，相差 7 条；所列分项（写明“主要”或“部分”）之和已超过总数"),
+    ("全年发布信息107条，主要包括：机构职能24条、政策文件83条。", None),
+])
+def test_parts_in_several_units_or_partial(text, advice):
+    got = found(with_prose(text), "P005")
+    if advice is None:
+        assert got == []
+    else:
+        (f,) = got
+        assert f.message == f"“一、总体情况”中写道“{text}”：{advice}"
