@@ -318,3 +318,18 @@ def test_parts_in_several_units_or_partial(text, advice):
     else:
         (f,) = got
         assert f.message == f"“一、总体情况”中写道“{text}”：{advice}"
+
+
+# --- something passed over does not end the section -------------------------------------------------
+
+@pytest.mark.parametrize("rule_id, text, cells", [
+    ("P006", "本年度工作有序推进。予以公开占30%。", {}),  # a sentence with no share first
+    ("P006", "不予公开占10%，予以公开占30%。", {"t3.denied_secret.total": "若干"}),  # a share of a text cell first
+    ("P005", "全年发布信息107条，其中：机构职能24条、政策文件83条。全年发布信息100条，其中：通知公告24条、工作动态83条。", {}),
+    ("P005", "全年发布信息300条，主要包括：机构职能24条、政策文件83条。全年发布信息100条，其中：通知公告24条、工作动态83条。", {}),
+    ("P007", "全年发布信息107条，其中：机构职能24条、政策文件83条。全年发布信息200条，其中通知公告50条（27%），工作动态150条（75%）。", {}),
+    ("P007", "全年发布信息200条，其中通知公告50条（25%），工作动态150条（75%）。全年发布信息200条，其中通知公告50条（27%），工作动态150条（75%）。", {}),
+    ("P001", "本年新收政府信息公开申请13件，上年结转政府信息公开申请3件。", {"t3.new.total": "若干"}),  # a figure of a text cell first
+])
+def test_the_scan_goes_on_after_what_it_passes_over(rule_id, text, cells):
+    assert len(found(with_prose(text, **cells), rule_id)) == 1
