@@ -392,13 +392,9 @@ def _compile(node):  # noqa: C901 - one branch per node kind
         return logical
     if tag == "call":
         func, args = FUNCTIONS[node[1]], [_compile(a) for a in node[2]]
-        is_abs = node[1] == "abs"
 
         def call(resolve):
-            values = [a(resolve) for a in args]
-            if is_abs and values[0] is None:
-                return None
-            return func(*values)
+            return func(*[a(resolve) for a in args])
 
         return call
     raise FormulaError(f"未知节点 {tag}")

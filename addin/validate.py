@@ -41,7 +41,7 @@ def _resolver(report: Report, prev: Report | None, empty_as_zero: bool, used_bla
         if key in _FIELDS:
             return getattr(source, key)
         if key in _SECTIONS:
-            return source.sections.get(key, "") or ""
+            return source.sections.get(key) or ""
         cell = source.cell(key)
         if cell.state == NUMBER:
             return cell.value
@@ -55,6 +55,11 @@ def _resolver(report: Report, prev: Report | None, empty_as_zero: bool, used_bla
         return 0
 
     return resolve
+
+
+def _show(v: Any) -> str:
+    """A value as a message shows it: a number (or nothing) by ``format_number``, text as written."""
+    return format_number(v) if v is None or isinstance(v, (int, Decimal, float)) else str(v)
 
 
 def _sides(check: Check, resolve) -> tuple[Any, Any]:
@@ -82,7 +87,7 @@ def run_check(check: Check, report: Report, prev: Report | None = None) -> Findi
         lhs, rhs = _sides(check, resolve)
     except (_Undecided, FormulaError):
         return None
-    params = {"lhs": format_number(lhs) if lhs is not None else "", "rhs": format_number(rhs) if rhs is not None else ""}
+    params = {"lhs": _show(lhs) if lhs is not None else "", "rhs": _show(rhs) if rhs is not None else ""}
     if isinstance(lhs, (int, Decimal)) and isinstance(rhs, (int, Decimal)):
         params["diff"] = format_number(abs(lhs - rhs))
 
@@ -94,7 +99,7 @@ def run_check(check: Check, report: Report, prev: Report | None = None) -> Findi
             v = resolve(name)
         except _Undecided:
             v = report.cell(name).raw
-        return format_number(v) if isinstance(v, (int, Decimal, float)) or v is None else str(v)
+        return _show(v)
 
     message = _VALUE.sub(fill, check.message)
     if blanks:

@@ -161,7 +161,7 @@ def format_number(value: int | Decimal | float | None) -> str:
     if isinstance(value, float):
         value = Decimal(repr(value))
     if abs(value) >= LARGE:  # no count or amount is this large: show its size, not 31 digits
-        return format(Decimal(value).normalize(), ".6g").replace("E", "e")
+        return format(Decimal(value).normalize(), ".6g")  # Decimal writes a small e: 1e+30
     if isinstance(value, Decimal):
         value = _tidy(value)
         if isinstance(value, Decimal):

@@ -79,3 +79,43 @@ def start_server():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+# Caches of code derived from the engine (compiled rule formulas, prose patterns): a
+# mutation-testing run (scripts/mutation.sh) forks every mutant from a process that has
+# already filled them, and maps each test to the functions it calls. Without clearing
+# them per test a mutant in formula/validate/prose_check would never run and would be
+# reported as a false survivor. ``ruleset.builtin_rules`` (the JSON files read once) is
+# kept: it holds no compiled code.
+_ENGINE_CACHES = {
+    "addin.ruleset": ("_compile",),
+    "addin.formula": None,  # None: every cache the module defines
+    "addin.validate": None,
+    "addin.values": None,
+    "addin.document.prose_check": None,
+}
+
+
+def _engine_caches():
+    import importlib
+
+    out = []
+    for name, only in _ENGINE_CACHES.items():
+        module = importlib.import_module(name)
+        for attr, obj in vars(module).items():
+            if hasattr(obj, "cache_clear") and getattr(obj, "__module__", None) == name and (only is None or attr in only):
+                out.append(obj)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _clear_engine_caches():
+    """Every test starts with empty engine caches (see ``_ENGINE_CACHES``)."""
+    global _CACHES
+    if _CACHES is None:
+        _CACHES = _engine_caches()
+    for c in _CACHES:
+        c.cache_clear()
+
+
+_CACHES = None

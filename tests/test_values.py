@@ -7,17 +7,19 @@ import pytest
 from addin.values import EMPTY, INVALID, NA, NUMBER, format_number, parse_value
 
 
-@pytest.mark.parametrize("raw,value,noted", [
-    (5, 5, False), (5.0, 5, False), (0, 0, False),
-    (" 0", 0, True), ("１２", 12, True), ("1,234", 1234, True), ("+2", 2, True),
-    ("增15", 15, True), ("减4", -4, True), ("+(0) -(0)", 0, True), ("-1", -1, True),
-    ("152790元", Decimal("15.279"), True), ("240万元", 240, True), ("79000.1元", Decimal("7.90001"), True),
-    ("12\u3000", 12, True), ("\u00a07", 7, True),
+@pytest.mark.parametrize("raw,value,note", [
+    (5, 5, None), (5.0, 5, None), (0, 0, None),
+    (" 0", 0, "含多余空格"), ("１２", 12, "含全角字符"), ("1,234", 1234, "含千位分隔符"), ("+2", 2, "带正号"),
+    ("增15", 15, "“增”写法"), ("减4", -4, "“减”写法"), ("+(0) -(0)", 0, "含多余空格、“+( ) -( )”写法"),
+    ("+(5) -(3)", 2, "含多余空格、“+( ) -( )”写法"), ("-1", -1, "以文本形式填写的数字"),
+    ("152790元", Decimal("15.279"), "单位为元，已换算为 15.279 万元"), ("240万元", 240, "单元格内带单位“万元”"),
+    ("79000.1元", Decimal("7.90001"), "单位为元，已换算为 7.90001 万元"),
+    ("12\u3000", 12, "含全角字符、含多余空格"), ("\u00a07", 7, "含全角字符、含多余空格"),
 ])
-def test_numbers_as_published(raw, value, noted):
+def test_numbers_as_published(raw, value, note):
     c = parse_value(raw)
     assert c.state == NUMBER and c.value == value and type(c.value) is type(value)
-    assert (c.note is not None) == noted
+    assert c.note == note
     assert c.raw == raw
 
 
@@ -36,7 +38,8 @@ def test_empty_is_not_zero(raw):
 @pytest.mark.parametrize("raw", ["abc", "十二", "#DIV/0!", "#VALUE!", True, float("nan"), "1.2.3", [1]])
 def test_unreadable(raw):
     c = parse_value(raw)
-    assert c.state == INVALID and c.note
+    assert c.state == INVALID and c.note and c.value is None
+    assert c.raw is raw  # what was typed is kept, to be shown back to the filer
 
 
 def test_decimal_amount_kept_exactly():

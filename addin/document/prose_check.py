@@ -405,33 +405,43 @@ def _stated(fmt_key: str, section: str, text: str) -> tuple[tuple[Figure, Stated
     return tuple(out)
 
 
-def _figure_check(family: str):
-    def check(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
-        for fig, st in stated_figures(report, family):
-            actual, note = table_value(report, st.keys)
-            if actual is None:
-                continue
-            diff = abs(Decimal(st.value) - Decimal(actual))
-            if diff <= st.tolerance:
-                continue
-            table = report.spec.cells[st.keys[0]].table.number
-            msg = rule.message.format(
-                section=_heading(report, st.section), quote=_quote(st.sentence, st.start), what=st.what,
-                stated=format_number(st.value), actual=format_number(actual), table=table,
-                cell=_cell_names(report, st.keys), diff=format_number(diff))
-            if note:
-                msg += f"（{note}）"
-            yield _finding(rule, report, [*st.keys, st.section], msg, expected=actual, actual=st.value)
-
-    check.__name__ = f"prose_{family}"
-    check.__doc__ = f"Figures about {family} stated in the prose, compared with the table."
-    return check
+def _figure_findings(family: str, rule: Rule, report: Report) -> Iterator[Finding]:
+    """Figures of one family stated in the prose that differ from the table."""
+    for fig, st in stated_figures(report, family):
+        actual, note = table_value(report, st.keys)
+        if actual is None:
+            continue
+        diff = abs(Decimal(st.value) - Decimal(actual))
+        if diff <= st.tolerance:
+            continue
+        table = report.spec.cells[st.keys[0]].table.number
+        msg = rule.message.format(
+            section=_heading(report, st.section), quote=_quote(st.sentence, st.start), what=st.what,
+            stated=format_number(st.value), actual=format_number(actual), table=table,
+            cell=_cell_names(report, st.keys), diff=format_number(diff))
+        if note:
+            msg += f"（{note}）"
+        yield _finding(rule, report, [*st.keys, st.section], msg, expected=actual, actual=st.value)
 
 
-prose_applications = _figure_check("applications")
-prose_reviews = _figure_check("reviews")
-prose_documents = _figure_check("documents")
-prose_fees = _figure_check("fees")
+def prose_applications(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
+    """表三 figures (新收, 结转, 办结, outcomes) stated in the prose, compared with the table."""
+    return _figure_findings("applications", rule, report)
+
+
+def prose_reviews(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
+    """表四 figures (行政复议, 行政诉讼) stated in the prose, compared with the table."""
+    return _figure_findings("reviews", rule, report)
+
+
+def prose_documents(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
+    """表二 figures (规章, 规范性文件) stated in the prose, compared with the table."""
+    return _figure_findings("documents", rule, report)
+
+
+def prose_fees(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
+    """表二 行政事业性收费 stated in the prose, compared with the table."""
+    return _figure_findings("fees", rule, report)
 
 
 # ---------------------------------------------------------------------------
