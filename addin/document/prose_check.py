@@ -286,13 +286,15 @@ def _outcome_alternation(fmt_key: str) -> str:
 
 
 #: Where a number starts (not inside a run of digits or numerals): keeps the scans linear.
-_AT_NUMBER = r"(?<![\d.零〇一二两三四五六七八九十百千万])"
+#: Where a figure can start: not inside another number, and not after a word that makes
+#: it an ordinal or a distributive (第一件, 每一件, 同一件申请) rather than a count.
+_AT_NUMBER = r"(?<![\d.零〇一二两三四五六七八九十百千万第每逐同])"
 #: A count or an amount: what every table figure ends in.
 _COUNT = re.compile(rf"{_AT_NUMBER}{NUM}(?:余|多)?(?:件|万元|元)")
 
 
 def _num(unit: str = "件") -> str:
-    return rf"(?P<num>{NUM})(?P<approx>余|多)?{unit}"
+    return rf"(?<![第每逐同])(?P<num>{NUM})(?P<approx>余|多)?{unit}"  # 第一件, 每一件: no count
 
 
 def figures(report: Report) -> tuple[Figure, ...]:
@@ -718,7 +720,7 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             if total is None or _TOTAL_BLOCK.search(clause):
                 continue
             if from_prev and len({parse_number(m.group("num")) for m in _NUMBER_ITEM.finditer(prev)
-                                  if m.group("unit") == unit}) > 1:
+                                  if m.group("unit") == unit and not _CHANGE.search(prev[:m.start()])}) > 1:
                 continue  # “……275条，……52条。其中……”: which of the figures before the list breaks down is unclear
             units = {it.unit for it in items}
             if unit not in units:
@@ -733,6 +735,11 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             out.append(PartsList(sentence, total, unit, [it.value for it in items], bool(why), why,
                                  tuple(items), same, mstart, total_lead))
     return tuple(out)
+
+
+#: A figure right after these words is a change against last year, never a total that a
+#: list could break down (较上年增加5条，全年新增……293条。其中……: the total is 293).
+_CHANGE = re.compile(r"(?:增加|减少|增长|下降|上升|持平|同比|较上年度?|比上年度?)[^，,。；;\d]{0,3}$")
 
 
 def _breakdowns(parts: list[int], total: int) -> int:
