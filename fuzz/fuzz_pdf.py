@@ -12,21 +12,16 @@ with atheris.instrument_imports():
     from addin.importers import import_report
     from addin.validate import validate
 
-SEED = os.path.join(os.path.dirname(__file__), "corpus", "pdf_seed.pdf")
-BASE = open(SEED, "rb").read() if os.path.exists(SEED) else b""
+from _harness import seed_mutator  # noqa: E402
+
+mutate = seed_mutator("pdf_seed.pdf")
 TMP = tempfile.mkdtemp(prefix="nianbao-fuzz-")
 
 
 def test_one_input(data: bytes) -> None:
-    if data and data[0] % 4 and BASE:
-        fdp = atheris.FuzzedDataProvider(data[1:])
-        out = bytearray(BASE)
-        for _ in range(fdp.ConsumeIntInRange(1, 8)):
-            out[fdp.ConsumeIntInRange(0, len(out) - 1)] = fdp.ConsumeInt(1) & 0xFF
-        data = bytes(out)
     path = os.path.join(TMP, "f.pdf")
     with open(path, "wb") as f:
-        f.write(data)
+        f.write(mutate(data))
     try:
         validate(import_report(path))
     except InputError:

@@ -13,20 +13,10 @@ with atheris.instrument_imports():
     from addin.readers import workbook as reader
     from addin.validate import validate
 
-SEED = os.path.join(os.path.dirname(__file__), "corpus", "workbook_seed.xlsx")
-BASE = open(SEED, "rb").read() if os.path.exists(SEED) else b""
+from _harness import seed_mutator  # noqa: E402
+
+mutate = seed_mutator("workbook_seed.xlsx")
 TMP = tempfile.mkdtemp(prefix="nianbao-fuzz-")
-
-
-def mutate(data: bytes) -> bytes:
-    """Apply up to 8 edits (position, byte) to the seed workbook, or use the input as is."""
-    if not data or data[0] % 4 == 0 or not BASE:
-        return data
-    fdp = atheris.FuzzedDataProvider(data[1:])
-    out = bytearray(BASE)
-    for _ in range(fdp.ConsumeIntInRange(1, 8)):
-        out[fdp.ConsumeIntInRange(0, len(out) - 1)] = fdp.ConsumeInt(1) & 0xFF
-    return bytes(out)
 
 
 def test_one_input(data: bytes) -> None:
