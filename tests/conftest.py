@@ -5,6 +5,7 @@ the PolyForm Noncommercial key, which covers use by government institutions. It 
 be set before the first ``import xlwings``.
 """
 
+import contextlib
 import os
 import shutil
 
@@ -31,13 +32,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def start_server():
-    """Start ``nianbao serve`` on a free loopback port with extra environment; stop it after the test.
-
-    Returns ``start(env=None, args=()) -> (base_url, process)``; ``args`` are extra
-    ``nianbao serve`` options (``["--workers", "3"]``).
-    """
+@contextlib.contextmanager
+def serving(env=None, args=()):
+    """A real ``nianbao serve`` on a free loopback port, with extra environment and
+    options (``args=["--workers", "3"]``); yields ``(base_url, process)`` once it answers,
+    and stops it (SIGINT, then kill) afterwards. The process's output is in ``process.log``."""
     import signal
     import subprocess
     import sys
@@ -45,40 +44,45 @@ def start_server():
     import time
     import urllib.request
 
-    procs = []
-
-    def start(env=None, args=()):
-        port = _free_port()
-        environ = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "NIANBAO_"))}
-        environ.update(env or {})
-        log = tempfile.TemporaryFile()  # not a pipe: an unread pipe fills up and blocks the server's logging
-        proc = subprocess.Popen([sys.executable, "-m", "addin", "serve", "--port", str(port), *args],
-                                env=environ,
-                                stdout=log, stderr=subprocess.STDOUT)
-        proc.log = log
-        procs.append(proc)
-        base = f"http://127.0.0.1:{port}"
+    port = _free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "NIANBAO_"))}
+    environ.update(env or {})
+    log = tempfile.TemporaryFile()  # not a pipe: an unread pipe fills up and blocks the server's logging
+    proc = subprocess.Popen([sys.executable, "-m", "addin", "serve", "--port", str(port), *args],
+                            env=environ, stdout=log, stderr=subprocess.STDOUT)
+    proc.log = log
+    base = f"http://127.0.0.1:{port}"
+    try:
         deadline = time.monotonic() + 45
         while True:
             try:
                 urllib.request.urlopen(base + "/manifest", timeout=2).read()
-                return base, proc
+                break
             except OSError as e:
                 if getattr(e, "code", None):  # an HTTP answer (e.g. 401): the server is up
-                    return base, proc
+                    break
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     pytest.fail(f"nianbao serve did not start: {log.read().decode(errors='replace')[-2000:]}")
                 time.sleep(0.3)
-
-    yield start
-    for proc in procs:
+        yield base, proc
+    finally:
         proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+@pytest.fixture
+def start_server():
+    """Start ``nianbao serve`` (see :func:`serving`); stop it after the test.
+
+    Returns ``start(env=None, args=()) -> (base_url, process)``.
+    """
+    with contextlib.ExitStack() as stack:
+        yield lambda env=None, args=(): stack.enter_context(serving(env, args))
 
 
 # Caches of code derived from the engine (compiled rule formulas, prose patterns): a

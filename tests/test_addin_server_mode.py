@@ -157,49 +157,11 @@ def workbook_values(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server():
-    """One real ``nianbao serve`` with an access key for the module (tests/conftest.py's
-    start_server, module-scoped)."""
-    yield from _start_server_module()
+    """One real ``nianbao serve`` with an access key for the module."""
+    from tests.conftest import serving
 
-
-def _start_server_module():
-    import os
-    import signal
-    import subprocess
-    import sys
-    import tempfile
-    import time
-
-    from tests.conftest import _free_port
-
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "NIANBAO_"))}
-    env["NIANBAO_API_KEY"] = KEY
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, "-m", "addin", "serve", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 45
-    while True:
-        try:
-            urllib.request.urlopen(base + "/manifest", timeout=2).read()
-            break
-        except OSError as e:
-            if getattr(e, "code", None):
-                break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"nianbao serve did not start: {log.read().decode(errors='replace')[-2000:]}")
-            time.sleep(0.3)
-    try:
+    with serving({"NIANBAO_API_KEY": KEY}) as (base, _):
         yield base
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_vba_validate_request_gets_actions_the_vba_can_run(server, workbook_values):
