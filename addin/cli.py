@@ -83,26 +83,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     return parser, modules
 
 
+def _run_pid(name: str) -> int | None:
+    pid = name[len(RUN_PREFIX):].split("-", 1)[0] if name.startswith(RUN_PREFIX) else ""
+    return int(pid) if pid.isdigit() else None
+
+
 def _sweep(base: Path) -> None:
     """Remove run folders left by runs that were killed (their process is gone)."""
-    if os.name != "posix":  # os.kill(pid, 0) asks whether a process lives only on POSIX
-        return
-    try:
-        entries = list(os.scandir(base))
-    except OSError:
-        return
-    for entry in entries:
-        if not entry.name.startswith(RUN_PREFIX):
-            continue
-        pid = entry.name[len(RUN_PREFIX):].split("-", 1)[0]
-        try:
-            if not pid.isdigit() or entry.stat(follow_symlinks=False).st_uid != os.geteuid():
-                continue
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(entry.path, ignore_errors=True)
-        except OSError:
-            continue
+    from .writers.atomic import left_by_dead_runs
+
+    for entry in left_by_dead_runs(base, _run_pid):
+        shutil.rmtree(entry.path, ignore_errors=True)
 
 
 @contextlib.contextmanager

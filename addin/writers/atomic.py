@@ -82,28 +82,42 @@ def _writable(path: Path) -> bool:
         return True
 
 
-def _sweep_parts(folder: Path) -> None:
-    """Remove temporary files that killed runs of this machine left in ``folder``
-    (``.nb-<pid>-<random>.part`` whose process is gone)."""
-    if os.name != "posix":  # os.kill(pid, 0) asks whether a process lives only on POSIX
+def left_by_dead_runs(folder: Path, pid_of) -> Iterator[os.DirEntry]:
+    """Entries of ``folder`` that a killed run of ours left behind: ``pid_of(name)`` gives
+    the process id written in an entry's name (``None``: not such an entry); the entry
+    belongs to this user and that process no longer exists. Only on POSIX, where
+    ``os.kill(pid, 0)`` asks whether a process lives."""
+    if os.name != "posix":
         return
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
-        m = _PART_NAME.fullmatch(entry.name)
-        if m is None or int(m.group(1)) == os.getpid():
+        pid = pid_of(entry.name)
+        if pid is None:
             continue
         try:
             if entry.stat(follow_symlinks=False).st_uid != os.geteuid():
                 continue
-            os.kill(int(m.group(1)), 0)
+            os.kill(pid, 0)
         except ProcessLookupError:
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+            yield entry
         except OSError:
             continue
+
+
+def _part_pid(name: str) -> int | None:
+    m = _PART_NAME.fullmatch(name)
+    return None if m is None or int(m.group(1)) == os.getpid() else int(m.group(1))
+
+
+def _sweep_parts(folder: Path) -> None:
+    """Remove temporary files that killed runs of this machine left in ``folder``
+    (``.nb-<pid>-<random>.part`` whose process is gone)."""
+    for entry in left_by_dead_runs(folder, _part_pid):
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
 
 
 def _create_part(folder: Path) -> Path:
