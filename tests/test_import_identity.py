@@ -82,3 +82,25 @@ def test_agency_as_the_subject_of_the_preamble():
     text = ("2023年，区人民政府办公室坚持依法公开。现公开本年度报告。\n"
             "一、总体情况\n（一）主动公开情况\n2023年，本办主动公开信息12条。")
     assert assemble(tokenize_text(text)).agency == ""
+
+
+@pytest.mark.parametrize("text, want", [
+    # a 街道's own 党政办公室 (and a section of it) compiles the report for the 街道
+    ("本报告由青禾市临川区人民政府石门街道党政办公室综合科编制，数据统计期限为2023年全年。" + BODY,
+     "青禾市临川区人民政府石门街道"),
+    ("如对本报告有疑问，请联系青禾县石门镇党政办，电话：0000-1234567。" + BODY, "青禾县石门镇"),
+    # look-alike: a 乡's 综合行政执法队 is a unit of its own, not the 乡's office
+    ("本报告由青禾县石门乡综合行政执法队编制。" + BODY, "青禾县石门乡综合行政执法队"),
+    # the agency's second name in brackets
+    ("青禾市临川区司法局(区行政复议局)根据《条例》规定编制本报告。" + BODY, "青禾市临川区司法局"),
+    # an alias bracket left unclosed does not swallow the sentence after it
+    ("根据《中华人民共和国政府信息公开条例》(以下简称《条例》有关要求，现将石门县人民政府2024年政府信息公开工作年度报告予以公开。"
+     + BODY, "石门县人民政府"),
+    # the preamble's purpose clause names the agency
+    ("为认真做好青禾市卫生健康局政府信息公开工作，我局按照《条例》要求精心组织。现公布本年度报告。" + BODY, "青禾市卫生健康局"),
+    # look-alikes: a purpose clause about the whole county, or about 街道 in general, names nobody
+    ("为切实做好全县政府信息公开工作，现将本年度情况报告如下。" + BODY, ""),
+    ("为做好街道政府信息公开工作，现将本年度情况报告如下。" + BODY, ""),
+])
+def test_agency_compiled_by_its_own_office_or_named_in_passing(text, want):
+    assert assemble(tokenize_text(text)).agency == want

@@ -159,6 +159,13 @@ def test_points_of_the_overview_are_not_headings_when_no_other_heading_follows()
     assert keys == ["s1"]
     s1 = imported(text).sections["s1"]
     assert "工作动态40条" in s1 and "未收到申请" in s1
+    # after an official 一、 heading, a point numbered (二) whose title is section 二's is
+    # still a point: the report numbers its points (一)(二), its sections 一、二、
+    text = (TITLE + "一、总体情况\n本局坚持公开为常态。\n（一）完善制度建设。落实三审制度。\n"
+            "（二）主动公开情况。全年在网站公开信息85条。\n（三）依申请公开情况。未收到申请。")
+    keys, _ = found(text)
+    assert keys == ["s1"]
+    assert "公开信息85条" in imported(text).sections["s1"]
     # a report numbered with its own (二) whose title is section 二 still has that heading
     keys, _ = found(TITLE + "（一）总体情况\n正文。\n（二）主动公开政府信息情况\n略。")
     assert keys == ["s1", "s2"]

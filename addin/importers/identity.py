@@ -27,7 +27,8 @@ from .tokens import Token
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _YEAR_WORDS = re.compile(r"[(（]?\s*20\d{2}\s*年度?\s*[)）]?")
 _PARENS = re.compile(r"[(（][^()（）]*[)）]")
-_ALIAS = re.compile(r"[(（]\s*(?:以下|下)简称[^)）]*[)）]?")
+#: ``（以下简称《条例》）``; an unclosed one (``（以下简称《条例》有关要求，现将……``) ends at the clause.
+_ALIAS = re.compile(r"[(（]\s*(?:以下|下)简称[^)），,。；;]{0,30}[)）]?")
 _JUNK = re.compile(r"^\[[^\]]*\]")  # [bookmark: _GoBack] left by Word's text export
 #: A page viewer's label before a title: ``Page 8 - 某某局2022年……年度报告``, ``第3页 - ……``.
 _PAGE_LABEL = re.compile(r"^\s*(?:page|p\.?)\s*\d+\s*[-–—:：|]\s*|^\s*第\s*\d+\s*页\s*[-–—:：|]\s*", re.I)
@@ -47,7 +48,14 @@ _ZONE = re.compile(r"(?:开发|新|园|示范|试验|保税|合作|高新|产业
 _SUB_UNIT = re.compile(r"^(.{2,}?(?:局|办公室|人民政府|委员会|办事处|中心))[^局室]{1,6}(?:科|股|室|组)$")
 #: Self-references that name nobody: 我局, 本机关, and a bare level without a place (区政府办公室).
 _NOBODY = re.compile(r"^(?:我|本|该|各|全)|^[局办镇乡街委院所]$|^[区县市省州旗镇乡](?:人民政府|政府|委|级)"
-                     r"|^(?:人民)?政府$")  # 现编制2023年政府信息公开……: 政府 is the title's own word
+                     r"|^(?:人民)?政府$|^(?:街道|乡镇|部门|单位|机关)$")
+#: A 街道's or 乡镇's own office (党政办公室, 党政综合办 and a section of it) compiles the report
+#: for the 街道 or 乡镇: ``由某某区人民政府某某街道党政办公室综合科编制`` names 某某街道.
+_TOWN_OFFICE = re.compile(r"^(.{2,}?(?:街道办事处|街道|镇人民政府|乡人民政府|镇|乡))(?:党政|党工委|综合)(?:综合)?(?:办公室|办)(?:[^局室]{1,6}(?:科|股|组))?$")
+#: A second name in brackets after the agency's (``某某区司法局（区行政复议局）``).
+_TRAILING_PARENS = re.compile(r"[(（][^()（）]{1,20}[)）]$")
+#: The preamble's purpose clause: ``为认真做好某某局政府信息公开工作，我局……``.
+_PURPOSE = re.compile(r"为(?:认真|切实|进一步|全面)?(?:做好|推进|抓好)([^，,。；;《》“”\"]{3,40}?)(?:政府信息公开|政务公开)工作")  # 现编制2023年政府信息公开……: 政府 is the title's own word
 _AUTHOR = (
     re.compile(r"由([^，,。；;《》“”\"]{2,40}?)(?:负责)?(?:编制|制作|编写|发布|根据|按照|依据)"),
     re.compile(r"(?:(?:编制|公布|发布|公开|现将|特将)(?:并|和|及)?)+(?:了)?(?:20\d{2}\s*年度?)?([^，,。；;《》“”\"]{2,40}?)\s*"
@@ -170,6 +178,10 @@ def _name(text: str) -> str:
     t = _ALIAS.sub("", text)
     t = _YEAR_WORDS.sub("", t)
     t = "".join(t.split()).strip(" :：,，、“”\"")
+    t = _TRAILING_PARENS.sub("", t)
+    m = _TOWN_OFFICE.match(t)
+    if m:
+        t = m.group(1)
     if not t or len(t) > 40 or _NOBODY.search(t) or re.search(r"[。，,；;《》、]|\d", t):
         return ""
     return t
@@ -196,6 +208,10 @@ def agency_from_text(preamble: str, s1: str, raw_preamble: str = "") -> str:
             name = _name(m.group(1))
             if name and _AGENCY_END.search(name):
                 return name
+    for m in _PURPOSE.finditer(preamble):
+        name = _name(m.group(1))
+        if name and _AGENCY_END.search(name):
+            return name
     # the subject of 总体情况's first sentences, or of the preamble's (2022年，某某局认真贯彻……)
     for line in s1.split("\n")[:3] + raw_preamble.split("\n")[:6]:
         m = _SUBJECT.match(line.strip())

@@ -210,13 +210,18 @@ def locate(tokens: list[Token]) -> tuple[list[Token], list[tuple[int, str]]]:
 
     Headings numbered 一、…六、 come first; a report's own numbering and bare titles
     count only when fewer than two official headings were found (in a report that has
-    them, ``（一）主动公开政府信息情况`` is a point inside 总体情况)."""
+    them, ``（一）主动公开政府信息情况`` is a point inside 总体情况). A report that numbers a
+    heading ``一、`` numbers the points under it ``（一）（二）``: after an official heading,
+    ``（二）主动公开情况`` is a point even when its number is section 二's (a page cut after
+    总体情况 has no official heading after it to tell)."""
     tokens, cands = _split(tokens)
     cands = _skip_contents(cands)
     official = [c for c in cands if c[2] == "cn"]
     headings = _in_order(official)
     if len(headings) < 2:
-        headings = _in_order([c for c in cands if c[2] != "number"])
+        first = official[0][0] if official else None
+        headings = _in_order([c for c in cands if c[2] != "number"
+                              and not (c[2] == "own" and first is not None and c[0] > first)])
     headings = _fill_numbered(headings, [c for c in cands if c[2] == "number"])
     return tokens, headings
 
