@@ -76,6 +76,9 @@ _OUTCOME_WORDING = {"同意公开": "予以公开"}
 #: A document count, not an application outcome (不予公开的文件 40 件).
 _DOCUMENT_WORDS = re.compile(r"文件|信息")
 _CONJ = r"(?:及|和|与|、|以及|或)"
+#: How far before a figure the words that make it something else (同意公开答复, 提前废止,
+#: 予以公开及部分公开) are looked for: longer than any of them, short to keep scans linear.
+_BEFORE_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,7 @@ class Figure:
                 continue
             if self.gap_exclude and re.search(self.gap_exclude, gap):
                 continue
-            before = sentence[:m.start()]  # read at its end only (the patterns end in $)
+            before = sentence[max(0, m.start() - _BEFORE_CHARS):m.start()]
             if self.kind == "answered" and _OUTCOME_BEFORE_ANSWER.search(before):
                 continue  # 同意公开答复 14 件 is an outcome; 顺延至下一年度答复 is carried forward
             if self.kind == "outcome":
