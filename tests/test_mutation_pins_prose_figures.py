@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 
 from addin.document.prose_check import QUOTE_CHARS, stated_figures
-from tests.test_mutation_pins_prose import found, with_prose
+from test_mutation_pins_prose import found, with_prose
 
 
 def _quotes(message):
