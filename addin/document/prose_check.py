@@ -76,6 +76,9 @@ _OUTCOME_WORDING = {"同意公开": "予以公开"}
 #: A document count, not an application outcome (不予公开的文件 40 件).
 _DOCUMENT_WORDS = re.compile(r"文件|信息")
 _CONJ = r"(?:及|和|与|、|以及|或)"
+#: How far before a figure the words that make it something else (同意公开答复, 提前废止,
+#: 予以公开及部分公开) are looked for: longer than any of them, short to keep scans linear.
+_BEFORE_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,7 @@ def table_value(report: Report, keys: tuple[str, ...]) -> tuple[int | Decimal | 
         if c.state == NUMBER:
             total += c.value
             continue
-        table, row, col = (key.split(".") + ["", ""])[:3]
+        table, row, col = key.split(".")
         if c.state != EMPTY or col != "total":
             return None, ""
         parts = [report.cell(k) for k in report.spec.cells if k.startswith(f"{table}.{row}.") and k != key]
@@ -242,7 +245,7 @@ class Figure:
         if self.context and self.context not in sentence and section != self.context_section:
             return
         for m in self.pattern.finditer(sentence):
-            gap = m.groupdict().get("gap") or ""
+            gap = m.group("gap")
             clause = _clause_around(sentence, m.start(), m.end())
             if self.need and self.need not in clause:
                 continue
@@ -252,7 +255,7 @@ class Figure:
                 continue
             if self.gap_exclude and re.search(self.gap_exclude, gap):
                 continue
-            before = sentence[max(0, m.start() - 40):m.start()]
+            before = sentence[max(0, m.start() - _BEFORE_CHARS):m.start()]
             if self.kind == "answered" and _OUTCOME_BEFORE_ANSWER.search(before):
                 continue  # 同意公开答复 14 件 is an outcome; 顺延至下一年度答复 is carried forward
             if self.kind == "outcome":
@@ -263,8 +266,6 @@ class Figure:
             if self.kind == "repealed" and re.search(r"(?:提前|部分|宣布)$", before):
                 continue
             value = parse_number(m.group("num"))
-            if value is None:
-                continue
             tolerance = Decimal(0)
             if self.unit_scale:
                 scale = self.unit_scale[m.group("unit")]
@@ -273,7 +274,7 @@ class Figure:
             approx = bool(m.groupdict().get("approx")) or bool(_approx_before(sentence, m.start("num")))
             keys, what = self.keys, self.what
             if self.kind == "combined":
-                names = re.findall("|".join(map(re.escape, sorted(self.names, key=len, reverse=True))), m.group("names"))
+                names = re.findall(_outcome_alternation(self.fmt), m.group("names"))
                 keys = tuple(k for n in dict.fromkeys(names) for k in self.names[n])
                 what = "与".join(dict.fromkeys(names))
             yield Stated(section, sentence, m.start("num"), value, approx, tolerance, keys, what)
@@ -295,11 +296,6 @@ _COUNT = re.compile(rf"{_AT_NUMBER}{NUM}(?:余|多)?(?:件|万元|元)")
 
 def _num(unit: str = "件") -> str:
     return rf"(?<![第每逐同])(?P<num>{NUM})(?P<approx>余|多)?{unit}"  # 第一件, 每一件: no count
-
-
-def figures(report: Report) -> tuple[Figure, ...]:
-    """Every figure the prose check knows for this report's format (labels from the format)."""
-    return _figures(report.spec.key)
 
 
 @cache
@@ -337,7 +333,7 @@ def _figures(fmt_key: str) -> tuple[Figure, ...]:
     combined = {name: tuple(f"t3.{r}.total" for r in rows) for name, rows in groups}
     out.append(Figure("applications", "", (), re.compile(
         rf"(?<!不)(?P<names>(?:{names})(?:{_CONJ}(?:{names}))+)(?:的申请|申请)?{gap(4)}{_num()}"),
-        kind="combined", names=combined))
+        kind="combined", fmt=fmt_key, names=combined))
     # 表四: reviews and lawsuits, only where the sentence is about 信息公开 (or in section 四)
     t4 = spec.table("t4")
     by_kind: dict[str, list[str]] = {}
@@ -360,8 +356,8 @@ def _figures(fmt_key: str) -> tuple[Figure, ...]:
                 continue
             label = f"{row.label}{t2.column(col).label}"
             # “制发行政规范性文件3件” or “行政规范性文件本年制发3件”; never 规章制度
-            pat = (rf"(?:(?:{verb})了?的?(?:{names_})(?!制度){gap(4)}"
-                   rf"|(?:{names_})(?!制度)(?:本年)?(?:{verb}){_GAP}{{0,4}}?){_num()}")
+            pat = (rf"(?:(?:{verb})了?的?(?:{names_})(?!制度)"
+                   rf"|(?:{names_})(?!制度)(?:本年)?(?:{verb})){gap(4)}{_num()}")
             out.append(Figure("documents", label, (key,), re.compile(pat),
                               kind="repealed" if col == "repealed" else ""))
     # 表二: 行政事业性收费 amount (2021, 万元)
@@ -465,8 +461,8 @@ def _share_pattern(fmt_key: str) -> tuple[re.Pattern, dict[str, tuple[str, ...]]
 
 
 def _tolerance(stated: Decimal) -> Decimal:
-    exp = stated.as_tuple().exponent
-    return Decimal(1).scaleb(exp) if isinstance(exp, int) else Decimal(1)
+    """One unit of the last digit written (a share is always finite: digits, maybe a point)."""
+    return Decimal(1).scaleb(stated.as_tuple().exponent)
 
 
 def prose_shares(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
@@ -855,12 +851,12 @@ def prose_two_values(rule: Rule, report: Report, prev: Report | None = None) -> 
             if key not in first:
                 first[key] = (section, sentence, value, offset)
                 continue
-            s0, sent0, v0, _ = first[key]
+            s0, sent0, v0, offset0 = first[key]
             if v0 == value or sent0 == sentence or key in reported:
                 continue
             reported.add(key)
             msg = rule.message.format(
-                section=_heading(report, s0), quote=_quote(sent0, 0), section2=_heading(report, section),
+                section=_heading(report, s0), quote=_quote(sent0, offset0), section2=_heading(report, section),
                 quote2=_quote(sentence, offset), what=label, first=format_number(v0), second=format_number(value),
                 unit=unit)
             yield _finding(rule, report, list(dict.fromkeys([s0, section])), msg, expected=v0, actual=value)
