@@ -84,7 +84,7 @@ READ = [
 ]
 
 
-@pytest.mark.parametrize("why, text, read", READ, ids=[r[0] for r in READ])
+@pytest.mark.parametrize("why, text, read", READ, ids=[f"case{i}" for i in range(len(READ))])
 def test_pdf_lines_are_read_as_sentences(why, text, read):
     assert sentences(text) == read
 
@@ -105,7 +105,7 @@ def test_the_heading_lengths_the_cases_rely_on():
     lines("严格执行申请登记、审核、答复、归档四个环节制度。", "依申请公开情况", WRONG),
     lines("全年新增主动公开政府信息 283 条，其中：", "1.机构职能 24 条；", "2.政策文件 83 条；",
           "3.规划计划 10 条；", "4.工作动态 166 条。", "（二）依申请公开", WRONG),
-])
+], ids=["section-heading", "blank-line", "blank-then-heading", "unnumbered-subheading", "after-a-list"])
 def test_a_figure_after_a_heading_is_read_and_quoted_without_it(text):
     assert p001_quotes(text) == [WRONG_READ]
 
@@ -130,7 +130,7 @@ def test_a_total_alone_on_its_line_with_the_unit_on_the_next():
 @pytest.mark.parametrize("tail, total", [
     ("4.工作动态 166 条。", 283),  # complete: quiet
     ("4.工作动态 160 条。", 277),  # 6 short of 283
-])
+], ids=["complete", "short"])
 def test_a_numbered_list_set_out_one_item_a_line(tail, total):
     text = lines("全年新增主动公开政府信息 283 条，其中：", "1.机构职能 24 条；", "2.政策文件 83 条；",
                  "3.规划计划 10 条；", tail)
@@ -150,7 +150,7 @@ def test_an_unnumbered_list_set_out_one_item_a_line():
     ("a comparison in the clause before", "2023 年，我局依申请公开工作量较上年有所增加，" + WRONG),
     ("a comparison in the clause after", "本年新收政府信息公开申请 14 件，较上年增加 3 件，已全部按期答复。"),
     ("同比 in the next sentence part", "本年新收政府信息公开申请 14 件；同比增长 16.7%，均已办结。"),
-])
+], ids=["before", "after", "after-semicolon"])
 def test_a_figure_is_read_within_its_own_clause(why, text):
     (quote,) = p001_quotes(text)
     assert "14件" in quote
