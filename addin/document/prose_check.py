@@ -108,6 +108,8 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _CONTINUES = re.compile(rf"^(?:{UNITS}|[，,。；;、%）)])")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;]")
+#: Text up to its last ，；(greedy), where the clause after it starts.
+_UP_TO_SEPARATOR = re.compile(r"(?s).*[，,；;]")
 _LIST_LEAD = re.compile(r"(?:其中|包括|具体为|如下)[：:]$")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])")
 
@@ -163,10 +165,9 @@ def _sentences(text: str) -> tuple[str, ...]:
 def _clause_around(sentence: str, start: int, end: int) -> str:
     """The clause (between ，；) holding ``sentence[start:end]``, at most a window around it."""
     lo, hi = max(0, start - _WINDOW), min(len(sentence), end + _WINDOW)
-    left = max(sentence.rfind(c, lo, start) for c in "，,；;") + 1
-    left = max(left, lo)
-    right = _CLAUSE_PUNCT.search(sentence, end, hi)
-    return sentence[left:right.start() if right else hi]
+    before = _UP_TO_SEPARATOR.match(sentence, lo, start)
+    after = _CLAUSE_PUNCT.search(sentence, end, hi)
+    return sentence[before.end() if before else lo:after.start() if after else hi]
 
 
 def _quote(sentence: str, start: int) -> str:
