@@ -142,10 +142,8 @@ def _join_wrapped(lines: list[str]) -> list[str]:
         last = out[-1]
         heading = bool(_POINT.match(last)) and len(last) <= 25 and not _CLAUSE_PUNCT.search(last)
         open_line = last[-1] not in _END and len(last) >= _WRAP_MIN and not heading
-        if _LIST_LEAD.search(last):
-            listing = True
-        elif last[-1] in _END:
-            listing = False
+        # a list set out after “其中：” goes on to the 。 that ends it
+        listing = bool(_LIST_LEAD.search(last)) or (listing and last[-1] not in _END)
     return out
 
 
