@@ -99,7 +99,8 @@ _WIDE = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 #: A line that starts a new point: （一） 一、 1. 一是 第一 and bullets.
 _POINT = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)"
                     r"|[一二三四五六七八九十]是|第[一二三四五六七八九十]+|[-•·●▪])")
-_END = "。！？!?；;：:"
+#: A line ending in one of these ends its sentence (a wrap after ；or ： is still mid-sentence).
+_END = "。！？!?"
 #: Shortest line taken as cut by a hard wrap (a PDF line) rather than a title.
 _WRAP_MIN = 12
 
@@ -110,6 +111,8 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _CONTINUES = re.compile(rf"^(?:{UNITS}|[，,。；;、%）)])")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;]")
+#: Text up to its last ，；(greedy), where the clause after it starts.
+_UP_TO_SEPARATOR = re.compile(r"(?s).*[，,；;]")
 _LIST_LEAD = re.compile(r"(?:其中|包括|具体为|如下)[：:]$")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])")
 
@@ -123,10 +126,11 @@ def _normalise(text: str) -> str:
 
 
 def _join_wrapped(lines: list[str]) -> list[str]:
-    """Lines cut by a hard wrap (text taken from a PDF: a line ends mid-clause, even between
-    a label and its number, or a number stands on a line of its own) joined back, and a list
-    set out one item a line after “其中：” joined to its lead; a blank line, a sentence end
-    or a new point keeps lines apart."""
+    """Lines cut by a hard wrap (text taken from a PDF: a line ends mid-clause, also just
+    after a ；or ：, even between a label and its number, or a number stands on a line of its
+    own) joined back, and a list set out one item a line after “其中：” joined to its lead up
+    to the 。 that ends it; a blank line, a sentence end, a heading (（一）主动公开, a short
+    line) or a new point keeps lines apart."""
     out: list[str] = []
     open_line = listing = False
     for line in lines:
@@ -134,18 +138,15 @@ def _join_wrapped(lines: list[str]) -> list[str]:
             open_line = listing = False
             continue
         cont = _CONTINUES.match(line)  # 5928 / 条，其中…
-        if out and ((open_line and not _POINT.match(line)) or cont or (listing and _POINT.match(line))):
+        if out and ((open_line and not _POINT.match(line)) or cont or listing):
             out[-1] += line
         else:
             out.append(line)
-            listing = False
         last = out[-1]
         heading = bool(_POINT.match(last)) and len(last) <= 25 and not _CLAUSE_PUNCT.search(last)
         open_line = last[-1] not in _END and len(last) >= _WRAP_MIN and not heading
-        if _LIST_LEAD.search(last):
-            listing = True
-        elif last[-1] in "。！？!?":
-            listing = False
+        # a list set out after “其中：” goes on to the 。 that ends it
+        listing = bool(_LIST_LEAD.search(last)) or (listing and last[-1] not in _END)
     return out
 
 
@@ -165,24 +166,21 @@ def _sentences(text: str) -> tuple[str, ...]:
 def _clause_around(sentence: str, start: int, end: int) -> str:
     """The clause (between ，；) holding ``sentence[start:end]``, at most a window around it."""
     lo, hi = max(0, start - _WINDOW), min(len(sentence), end + _WINDOW)
-    left = max(sentence.rfind(c, lo, start) for c in "，,；;") + 1
-    left = max(left, lo)
-    rights = [i for i in (sentence.find(c, end, hi) for c in "，,；;。") if i >= 0]
-    return sentence[left:min(rights) if rights else hi]
+    before = _UP_TO_SEPARATOR.match(sentence, lo, start)
+    after = _CLAUSE_PUNCT.search(sentence, end, hi)
+    return sentence[before.end() if before else lo:after.start() if after else hi]
 
 
 def _quote(sentence: str, start: int) -> str:
+    """The sentence, or QUOTE_CHARS of it around ``start`` with … where it is cut."""
     s = sentence.strip()
-    if len(s) <= QUOTE_CHARS:
-        return s
     a = max(0, min(start - QUOTE_CHARS // 3, len(s) - QUOTE_CHARS))
     return ("…" if a else "") + s[a:a + QUOTE_CHARS] + ("…" if a + QUOTE_CHARS < len(s) else "")
 
 
 def _sections(report: Report) -> Iterator[tuple[str, str]]:
     for key in PROSE_SECTIONS:
-        text = report.sections.get(key) or ""
-        if text.strip():
+        if text := report.sections.get(key):  # (a blank one has no sentences)
             yield key, text
 
 
