@@ -565,11 +565,11 @@ class PartsList:
 
 
 def _first_number_item(region: str) -> re.Match | None:
-    for m in _NUMBER_ITEM.finditer(region, 0, 60):
-        if re.search(r"[，,；;。]", region[:m.start()]):
-            return None
-        return m
-    return None
+    """The first number with a unit after a list word, if it is in the first clause."""
+    m = _NUMBER_ITEM.search(region)
+    if m is None or re.search(r"[，,；;。]", region[:m.start()]):
+        return None
+    return m
 
 
 #: An item that opens with a list word breaks down the item before it (``其中公开政府信息29条，
@@ -577,33 +577,32 @@ def _first_number_item(region: str) -> re.Match | None:
 _SUB_LIST = re.compile(r"^(?:其中|包括|具体包括|主要包括|包含|具体为|含)[，,：:]?")
 
 
+#: A ``，占比x%`` after an item belongs to it: a ，-list is not split there.
+_SPLIT_AT = {level: re.compile(rf"(?!{_SHARE_TAIL.replace('?P<pct2>', '?:')})[{seps}]")
+             for level, seps in _SEPS.items()}
+
+
 def _split_items(body: str, level: int) -> list[str]:
-    """The list's items: split at its separator, but a ``，占比x%`` after an item stays
-    with it when the items are separated by ``；``."""
-    if level == 3:
-        return re.split(f"[{_SEPS[level]}]", body)
-    tail = _SHARE_TAIL.replace("?P<pct2>", "?:")
-    return re.split(rf"(?!{tail})[{_SEPS[level]}]", body)
+    """The list's items: split at its separator, but a ``，占比x%`` after an item stays with it."""
+    return _SPLIT_AT[level].split(body)
 
 
 def _all_items(pieces: list[str]) -> bool:
-    return len(pieces) > 1 and all(_ITEM.match(p) and len(p) <= _CLAUSE_CHARS for p in pieces)
+    return all(_ITEM.match(p) and len(p) <= _CLAUSE_CHARS for p in pieces)
 
 
 def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, str, int]:
     """The items from ``pos``: (items, approximate, why partial, end offset)."""
     region = sentence[pos:min(end, pos + _WINDOW)]
     first = _first_number_item(region)
-    if first is None or first.start() > 25:
+    if first is None:  # (a first item further than 25 characters has too long a label)
         return [], False, "", pos
-    # the separator after the first item (past a bracket) decides the list's level
+    # the separator after the first item (past a bracket) decides the list's level (a first
+    # item ending in 等 makes a list of one item, which is no list)
     after = first.end()
     mb = re.match(rf"[（(][^（）()]*[)）]|{_SHARE_TAIL}", region[after:])
     if mb:
         after += mb.end()
-    me = re.match(r"等[^，,、；;。]{0,8}", region[after:])
-    if me:
-        after += me.end()
     level = _LEVEL_OF.get(region[after:after + 1], 0)
     if level == 0:
         return [], False, "", pos
@@ -611,8 +610,8 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     stop = me.start() if me else len(region)
     body = region[:stop]
     segments = _split_items(body, level)
-    if level > 1:  # 无法提供30件、不予处理3件 inside a ，-list: a 、 typed for a ，
-        segments = [p for seg in segments for p in (seg.split("、") if _all_items(seg.split("、")) else [seg])]
+    # 无法提供30件、不予处理3件 inside a ，-list: a 、 typed for a ，
+    segments = [p for seg in segments for p in (seg.split("、") if _all_items(seg.split("、")) else [seg])]
     items: list[Item] = []
     approx, why = False, ""
     first_has_verb = bool(_VERBS.search(segments[0]))
@@ -623,12 +622,13 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
                       or _SUB_LIST.match(seg)):
             break  # a new total, or (包括……) the breakdown of the item before: not an item of this list
         if m is None:
-            if n > 0 and seg and len(seg) <= 12 and not _CLAUSE_WORDS.search(seg) and not re.search(r"\d", seg):
+            # (before a second item the list is too short to count: no need to ask for n > 0)
+            if seg and len(seg) <= 12 and not _CLAUSE_WORDS.search(seg) and not re.search(r"\d", seg):
                 why = why or "有未写数字的分项"
                 used += len(seg) + 1
             break
         label = m.group("label")
-        if len(label) > 25 or (n > 0 and level > 1 and re.search(r"[。]", label)):
+        if len(label) > 25:  # (a label holds no 。: a sentence ends at its first 。)
             break
         value = parse_number(m.group("num"))
         if value is None or isinstance(value, Decimal):

@@ -1,0 +1,103 @@
+"""Where a list of parts after 其中/包括 ends, pinned where mutation testing found it unpinned
+(issue 16, ``prose_check._list_items`` and its helpers).
+
+A list's items are read up to its separator level (、 inside ，, ， inside ；), past a share
+written after a comma, and only while each clause is an item: a count with a short label.
+What is read decides P005 (the parts against the stated total) and P007 (the shares): an
+approximate item leaves the list unchecked, a list word right after another (其中包括) is
+one list, a list that breaks down the last item of the list before it is checked on its
+own, and a clause that is not an item (a long one, a date) ends the list.
+"""
+
+import pytest
+
+from addin.document.prose_check import parts_lists
+
+from test_mutation_pins_prose import found, with_prose
+
+
+def _parts(sentence):
+    return [(pl.total, pl.parts, pl.partial) for pl in parts_lists(sentence)]
+
+
+def test_an_approximate_item_leaves_the_list_unchecked():
+    exact = "全年共受理政府信息公开申请50件，其中自然人申请40件、法人或其他组织申请8件。"
+    assert _parts(exact) == [(50, [40, 8], False)]
+    assert len(found(with_prose(exact), "P005")) == 1
+    about = "全年共受理政府信息公开申请50件，其中自然人申请40余件、法人或其他组织申请8件。"
+    assert parts_lists(about) == []
+    assert found(with_prose(about), "P005") == []
+
+
+def test_two_list_words_in_a_row_open_one_list():
+    (f,) = found(with_prose("全年新增主动公开政府信息300条，其中包括政策文件120条、工作动态170条。"), "P005")
+    assert "120+170" in f.message
+
+
+def test_a_breakdown_of_the_last_item_after_a_list_is_checked_on_its_own():
+    sentence = "全年主动公开政府信息300条，其中政策文件类120条，工作动态类180条，其中图片新闻60条、通知公告110条。"
+    assert _parts(sentence) == [(300, [120, 180], False), (180, [60, 110], False)]
+    (f,) = found(with_prose(sentence), "P005")
+    assert "60+110" in f.message and "180" in f.message
+
+
+def test_a_share_after_a_comma_stays_with_its_item_in_a_comma_list():
+    sentence = "本年度办结申请20件，其中予以公开10件，占比50%，部分公开6件，占比{}%，不予公开4件，占比20%。"
+    (pl,) = parts_lists(sentence.format(30))
+    assert [(it.value, it.share) for it in pl.items] == [(10, 50), (6, 30), (4, 20)]
+    assert found(with_prose(sentence.format(30)), "P007") == []
+    (f,) = found(with_prose(sentence.format(35)), "P007")
+    assert "35" in f.message
+
+
+@pytest.mark.parametrize("total, fires", [(20, False), (21, True)])
+def test_two_items_joined_by_a_dunhao_inside_a_comma_list(total, fires):
+    sentence = f"本年度办结申请{total}件，其中予以公开12件，部分公开3件，无法提供3件、不予处理2件。"
+    assert _parts(sentence) == [(total, [12, 3, 3, 2], False)]
+    assert len(found(with_prose(sentence), "P005")) == fires
+
+
+def test_figures_after_the_first_clause_are_not_the_list():
+    # the outcomes after 其中大部分……， are not introduced by 其中, and leave out the rest
+    sentence = "本年共收到政府信息公开申请25件，其中大部分通过网上提交，予以公开15件、部分公开3件。"
+    assert parts_lists(sentence) == []
+    assert found(with_prose(sentence), "P005") == []
+
+
+@pytest.mark.parametrize("total, fires", [(25, False), (26, True)])
+def test_items_that_all_name_their_verb(total, fires):
+    sentence = f"全年共办理政府信息公开申请{total}件，其中本年新收20件，上年结转5件。"
+    assert _parts(sentence) == [(total, [20, 5], False)]
+    assert len(found(with_prose(sentence), "P005")) == fires
+
+
+def test_a_first_item_with_a_total_word_is_still_an_item():
+    sentence = "全年主动公开政府信息500条，其中共发布政策文件200条、工作动态290条。"
+    assert _parts(sentence) == [(500, [200, 290], False)]
+    assert len(found(with_prose(sentence), "P005")) == 1
+
+
+def test_a_short_clause_with_a_date_ends_a_complete_list():
+    sentence = "全年主动公开政府信息60条，其中政策文件30条，工作动态20条，数据截至12月底。"
+    assert _parts(sentence) == [(60, [30, 20], False)]
+    assert len(found(with_prose(sentence), "P005")) == 1
+
+
+def test_a_long_clause_after_the_list_is_not_an_item():
+    sentence = ("全年受理申请35件，其中自然人申请30件，法人或其他组织申请5件，"
+                "对于申请人提出的涉及商业秘密和个人隐私的信息依法不予公开2件。")
+    assert _parts(sentence) == [(35, [30, 5], False)]
+    assert found(with_prose(sentence), "P005") == []
+
+
+# an item's label is at most 25 characters long (a longer one is a clause, not an item)
+LABEL_25 = "依托区政府门户网站政府信息公开专栏发布的政策解读稿"
+LABEL_26 = "依托区政府门户网站政府信息公开专栏发布的政策解读材料"
+
+
+@pytest.mark.parametrize("label, total, parts", [(LABEL_25, 100, [40, 30, 30]), (LABEL_26, 70, [40, 30])])
+def test_the_longest_label_of_an_item(label, total, parts):
+    assert (len(LABEL_25), len(LABEL_26)) == (25, 26)
+    sentence = f"全年主动公开政府信息{total}条，其中通知公告40条，工作动态30条，{label}30条。"
+    assert _parts(sentence) == [(total, parts, False)]
+    assert found(with_prose(sentence), "P005") == []
