@@ -101,3 +101,23 @@ def test_the_longest_label_of_an_item(label, total, parts):
     sentence = f"全年主动公开政府信息{total}条，其中通知公告40条，工作动态30条，{label}30条。"
     assert _parts(sentence) == [(total, parts, False)]
     assert found(with_prose(sentence), "P005") == []
+
+
+# a note in brackets after an item, however long, is part of the item
+NOTE = "（含以市政府及市政府办公室名义制发的政府规章2件、行政规范性文件12件、部门其他各类政策性文件10件）"
+
+
+@pytest.mark.parametrize("total, fires", [(100, False), (101, True)])
+def test_an_item_with_a_long_note_in_brackets(total, fires):
+    item = f"政策文件类信息24条{NOTE}"
+    assert len(item) > 60
+    sentence = f"全年主动公开政府信息{total}条，其中{item}，工作动态类信息76条。"
+    assert _parts(sentence) == [(total, [24, 76], False)]
+    assert len(found(with_prose(sentence), "P005")) == fires
+
+
+def test_counts_of_bodies_before_their_figures_are_not_read_as_the_list():
+    # 10 and 5 are what each body published, not the parts of 40: the list is left alone
+    sentence = "全年共发布信息40条，其中3个街道各发布10条、2个部门各发布5条。"
+    assert parts_lists(sentence) == []
+    assert found(with_prose(sentence), "P005") == []

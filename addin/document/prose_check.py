@@ -588,7 +588,7 @@ def _split_items(body: str, level: int) -> list[str]:
 
 
 def _all_items(pieces: list[str]) -> bool:
-    return all(_ITEM.match(p) and len(p) <= _CLAUSE_CHARS for p in pieces)
+    return all(_ITEM.match(p) for p in pieces)
 
 
 def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, str, int]:
@@ -617,7 +617,7 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     first_has_verb = bool(_VERBS.search(segments[0]))
     used = 0
     for n, seg in enumerate(segments):
-        m = _ITEM.match(seg) if len(seg) <= _CLAUSE_CHARS else None
+        m = _ITEM.match(seg)  # (its label is at most 25 characters, its bracket as long as it is)
         if n > 0 and (_NOT_ITEM.search(seg) or (not first_has_verb and _VERBS.search(seg))
                       or _SUB_LIST.match(seg)):
             break  # a new total, or (包括……) the breakdown of the item before: not an item of this list
