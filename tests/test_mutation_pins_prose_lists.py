@@ -121,3 +121,19 @@ def test_counts_of_bodies_before_their_figures_are_not_read_as_the_list():
     sentence = "全年共发布信息40条，其中3个街道各发布10条、2个部门各发布5条。"
     assert parts_lists(sentence) == []
     assert found(with_prose(sentence), "P005") == []
+
+
+@pytest.mark.parametrize("big", ["1.2万条", "1万2千条", "12千条"])
+def test_a_count_in_ten_thousands_is_not_read_as_its_last_character(big):
+    # 1.2万条 was read as the item 万 = 0 (and 12千条 as 1000): a false 500+0 = 500 against 12500
+    sentence = f"全年通过各平台发布信息12500条，其中政府网站发布500条、政务微博发布{big}。"
+    assert parts_lists(sentence) == []
+    assert found(with_prose(sentence), "P005") == []
+    assert _parts("全年通过各平台发布信息2500条，其中政府网站发布500条、政务微博发布2000条。") == [
+        (2500, [500, 2000], False)]
+
+
+def test_an_average_with_a_decimal_point_ends_the_list():
+    sentence = "全年受理申请25件，其中自然人申请20件，法人或其他组织申请5件，月均2.1件。"
+    assert _parts(sentence) == [(25, [20, 5], False)]
+    assert found(with_prose(sentence), "P005") == []

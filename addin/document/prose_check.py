@@ -516,7 +516,7 @@ _NUMBER_ITEM = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<u
 _TOTAL_END = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?:[（(][^（）()]*[)）])?[，,：:]?$")
 #: A share written after an item and a comma: ``信息公开年报1条，占比1.3%；……``.
 _SHARE_TAIL = r"[，,](?:约)?(?:占比?|所占比例|比例)(?:为|达)?(?P<pct2>\d+(?:\.\d+)?)%"
-_ITEM = re.compile(rf"^(?P<label>.*?)(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})"
+_ITEM = re.compile(rf"^(?P<label>.*?)(?<![\d.])(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})"
                    rf"(?:[（(](?:占比?|比例)?(?:为)?(?P<pct>\d+(?:\.\d+)?)%[)）]|[（(][^（）()]*[)）]|{_SHARE_TAIL})?"
                    r"(?P<etc>等(?:[^，,、；;。]{0,8})?)?$")
 #: Words that open a clause which is not another item: a new total, a comparison, a sum.
