@@ -137,3 +137,27 @@ def test_an_average_with_a_decimal_point_ends_the_list():
     sentence = "全年受理申请25件，其中自然人申请20件，法人或其他组织申请5件，月均2.1件。"
     assert _parts(sentence) == [(25, [20, 5], False)]
     assert found(with_prose(sentence), "P005") == []
+
+
+@pytest.mark.parametrize("total, fires", [(100, False), (101, True)])
+def test_a_comma_inside_the_bracket_of_an_item_does_not_end_a_dunhao_list(total, fires):
+    sentence = f"全年主动公开政府信息{total}条，其中政策文件24条（含规章2件，规范性文件22件）、工作动态76条。"
+    assert _parts(sentence) == [(total, [24, 76], False)]
+    assert len(found(with_prose(sentence), "P005")) == fires
+
+
+@pytest.mark.parametrize("word", ["包括", "主要有", "具体是"])
+def test_a_list_word_after_an_item_breaks_that_item_down(word):
+    # 20 and 100 are parts of 政策文件类 120, not further parts of 300 (was a false 120+20+100 = 240)
+    sentence = f"全年主动公开政府信息300条，其中政策文件类120条，{word}规范性文件20条、其他政策文件100条；工作动态类180条。"
+    assert [(pl.total, pl.parts) for pl in parts_lists(sentence)] == [(120, [20, 100])]
+    assert found(with_prose(sentence), "P005") == []
+    off = sentence.replace("100条", "110条")
+    (f,) = found(with_prose(off), "P005")
+    assert "20+110" in f.message
+
+
+def test_a_short_list_with_an_unnumbered_item_is_read_once():
+    # a list that may leave items out is flagged when its parts exceed the total, and only once
+    (f,) = found(with_prose("全年发布信息4条，其中包括通知3条、公告2条、其他工作信息若干。"), "P005")
+    assert "3+2" in f.message and "有未写数字的分项" in f.message

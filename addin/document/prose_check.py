@@ -574,7 +574,7 @@ def _first_number_item(region: str) -> re.Match | None:
 
 #: An item that opens with a list word breaks down the item before it (``其中公开政府信息29条，
 #: 包括机构职能13条，……``): the outer list ends there.
-_SUB_LIST = re.compile(r"^(?:其中|包括|具体包括|主要包括|包含|具体为|含)[，,：:]?")
+_SUB_LIST = re.compile(r"^(?:其中|包括|具体包括|主要包括|主要有|包含|具体为|具体是|含)[，,：:]?")
 
 
 #: A ``，占比x%`` after an item belongs to it: a ，-list is not split there.
