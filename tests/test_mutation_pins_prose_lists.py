@@ -6,7 +6,11 @@ written after a comma, and only while each clause is an item: a count with a sho
 What is read decides P005 (the parts against the stated total) and P007 (the shares): an
 approximate item leaves the list unchecked, a list word right after another (其中包括) is
 one list, a list that breaks down the last item of the list before it is checked on its
-own, and a clause that is not an item (a long one, a date) ends the list.
+own, and a clause that is not an item (a long one, a date, an average) ends the list.
+
+Three gaps found on the way are fixed here: 1.2万条 was read as the item 万 (= 0), an item
+with a bracketed note over 60 characters ended the list, and 主要有/具体是 after an item
+were read as more parts of the outer total instead of a breakdown of that item.
 """
 
 import pytest
