@@ -591,12 +591,14 @@ def _all_items(pieces: list[str]) -> bool:
     return all(_ITEM.match(p) for p in pieces)
 
 
-def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, str, int]:
-    """The items from ``pos``: (items, approximate, why partial, end offset)."""
+def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, str]:
+    """The items from ``pos``: (items, approximate, why partial). A list word inside a list
+    opens no second one: at an item's start it ends the list (``_SUB_LIST``), right after
+    another (其中包括) it has no total before it."""
     region = sentence[pos:min(end, pos + _WINDOW)]
     first = _first_number_item(region)
     if first is None:  # (a first item further than 25 characters has too long a label)
-        return [], False, "", pos
+        return [], False, ""
     # the separator after the first item (past a bracket) decides the list's level (a first
     # item ending in 等 makes a list of one item, which is no list)
     after = first.end()
@@ -605,7 +607,7 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
         after += mb.end()
     level = _LEVEL_OF.get(region[after:after + 1], 0)
     if level == 0:
-        return [], False, "", pos
+        return [], False, ""
     me = _ENDS[level].search(region, after)
     stop = me.start() if me else len(region)
     body = region[:stop]
@@ -615,7 +617,6 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     items: list[Item] = []
     approx, why = False, ""
     first_has_verb = bool(_VERBS.search(segments[0]))
-    used = 0
     for n, seg in enumerate(segments):
         m = _ITEM.match(seg)  # (its label is at most 25 characters, its bracket as long as it is)
         if n > 0 and (_NOT_ITEM.search(seg) or (not first_has_verb and _VERBS.search(seg))
@@ -625,7 +626,6 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
             # (before a second item the list is too short to count: no need to ask for n > 0)
             if seg and len(seg) <= 12 and not _CLAUSE_WORDS.search(seg) and not re.search(r"\d", seg):
                 why = why or "有未写数字的分项"
-                used += len(seg) + 1
             break
         label = m.group("label")
         if len(label) > 25:  # (a label holds no 。: a sentence ends at its first 。)
@@ -636,11 +636,10 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
         approx = approx or bool(m.group("approx"))
         pct = m.group("pct") or m.group("pct2")
         items.append(Item(label, value, m.group("unit"), Decimal(pct) if pct else None))
-        used += len(seg) + 1
         if m.group("etc"):
             why = why or "以“等”结尾"
             break
-    return items, approx, why, pos + min(used, stop)
+    return items, approx, why
 
 
 def _total_before(sentence: str, start: int, prev: str) -> tuple[int | None, str, str]:
@@ -697,15 +696,12 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             starts.append((mk.start(), mk.end(), mk.group("word"), bool(mk.group("open"))))
         for mc in _AFTER_TOTAL_COLON.finditer(sentence):  # 共发布信息418条：通知公告390条、…
             starts.append((mc.end() - 1, mc.end(), "：", False))
-        taken = -1
         for mstart, pos, word, bracket in sorted(starts):
-            if mstart < taken and not bracket:  # a bracketed list may break down one item of another
-                continue
             end = len(sentence)
             if bracket:
                 close = re.search(r"[)）]", sentence[pos:])
                 end = pos + close.start() if close else end
-            items, approx, why, list_end = _list_items(sentence, pos, end)
+            items, approx, why = _list_items(sentence, pos, end)
             if len(items) < 2 or approx:
                 continue
             total, unit, clause = _total_before(sentence, mstart, prev)
@@ -725,7 +721,6 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             units = {it.unit for it in items}
             if unit not in units:
                 continue
-            taken = list_end
             same = sum(it.value for it in items if it.unit == unit)
             lead = sentence[max(0, mstart - 2):pos + 2]
             if not why and re.search(r"主要|部分|重点|例如|比如", lead + word):
