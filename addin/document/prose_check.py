@@ -510,7 +510,9 @@ def prose_shares(rule: Rule, report: Report, prev: Report | None = None) -> Iter
 # ---------------------------------------------------------------------------
 # A stated total followed by its parts
 
-_MARKER = re.compile(r"(?P<open>[（(])?(?P<word>其中|具体包括|主要包括|主要有|包括|包含|具体为|具体是|分类如下|如下|含)[，,：:]?")
+#: Words that open a list of parts (含 only in brackets).
+_LIST_WORDS = "其中|具体包括|主要包括|主要有|包括|包含|具体为|具体是|分类如下|如下|含"
+_MARKER = re.compile(rf"(?P<open>[（(])?(?P<word>{_LIST_WORDS})[，,：:]?")
 _AFTER_TOTAL_COLON = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<unit>{UNITS})[：:]")
 _NUMBER_ITEM = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})")
 _TOTAL_END = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?:[（(][^（）()]*[)）])?[，,：:]?$")
@@ -574,7 +576,7 @@ def _first_number_item(region: str) -> re.Match | None:
 
 #: An item that opens with a list word breaks down the item before it (``其中公开政府信息29条，
 #: 包括机构职能13条，……``): the outer list ends there.
-_SUB_LIST = re.compile(r"^(?:其中|包括|具体包括|主要包括|主要有|包含|具体为|具体是|含)[，,：:]?")
+_SUB_LIST = re.compile(rf"^(?:{_LIST_WORDS})[，,：:]?")
 
 
 #: A ``，占比x%`` after an item belongs to it: a ，-list is not split there.
