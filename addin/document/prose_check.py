@@ -593,6 +593,10 @@ def _all_items(pieces: list[str]) -> bool:
     return all(_ITEM.match(p) for p in pieces)
 
 
+#: What :func:`_list_items` finds where no list starts: no items (so nothing else to read).
+_NO_LIST: tuple[list[Item], bool, str] = ([], False, "")
+
+
 def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, str]:
     """The items from ``pos``: (items, approximate, why partial). A list word inside a list
     opens no second one: at an item's start it ends the list (``_SUB_LIST``), right after
@@ -600,7 +604,7 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     region = sentence[pos:min(end, pos + _WINDOW)]
     first = _first_number_item(region)
     if first is None:  # (a first item further than 25 characters has too long a label)
-        return [], False, ""
+        return _NO_LIST
     # the separator after the first item (past a bracket) decides the list's level (a first
     # item ending in 等 makes a list of one item, which is no list)
     after = first.end()
@@ -609,7 +613,7 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
         after += mb.end()
     level = _LEVEL_OF.get(region[after:after + 1], 0)
     if level == 0:
-        return [], False, ""
+        return _NO_LIST
     me = _ENDS[level].search(region, after)
     stop = me.start() if me else len(region)
     body = region[:stop]
