@@ -153,7 +153,8 @@ def test_a_comma_inside_the_bracket_of_an_item_does_not_end_a_dunhao_list(total,
 @pytest.mark.parametrize("word", ["包括", "主要有", "具体是"])
 def test_a_list_word_after_an_item_breaks_that_item_down(word):
     # 20 and 100 are parts of 政策文件类 120, not further parts of 300 (was a false 120+20+100 = 240)
-    sentence = f"全年主动公开政府信息300条，其中政策文件类120条，{word}规范性文件20条、其他政策文件100条；工作动态类180条。"
+    sentence = (f"全年主动公开政府信息300条，其中政策文件类120条，{word}规范性文件20条、其他政策文件100条；"
+                "工作动态类180条。")
     assert [(pl.total, pl.parts) for pl in parts_lists(sentence)] == [(120, [20, 100])]
     assert found(with_prose(sentence), "P005") == []
     off = sentence.replace("100条", "110条")
