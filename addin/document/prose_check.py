@@ -504,13 +504,15 @@ def prose_shares(rule: Rule, report: Report, prev: Report | None = None) -> Iter
 # ---------------------------------------------------------------------------
 # A stated total followed by its parts
 
-_MARKER = re.compile(r"(?P<open>[（(])?(?P<word>其中|具体包括|主要包括|主要有|包括|包含|具体为|具体是|分类如下|如下|含)[，,：:]?")
+#: Words that open a list of parts (含 only in brackets).
+_LIST_WORDS = "其中|具体包括|主要包括|主要有|包括|包含|具体为|具体是|分类如下|如下|含"
+_MARKER = re.compile(rf"(?P<open>[（(])?(?P<word>{_LIST_WORDS})[，,：:]?")
 _AFTER_TOTAL_COLON = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<unit>{UNITS})[：:]")
 _NUMBER_ITEM = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})")
 _TOTAL_END = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})(?:[（(][^（）()]*[)）])?[，,：:]?$")
 #: A share written after an item and a comma: ``信息公开年报1条，占比1.3%；……``.
 _SHARE_TAIL = r"[，,](?:约)?(?:占比?|所占比例|比例)(?:为|达)?(?P<pct2>\d+(?:\.\d+)?)%"
-_ITEM = re.compile(rf"^(?P<label>.*?)(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})"
+_ITEM = re.compile(rf"^(?P<label>.*?)(?<![\d.])(?P<num>{NUM})(?P<approx>余|多)?(?P<unit>{UNITS})"
                    rf"(?:[（(](?:占比?|比例)?(?:为)?(?P<pct>\d+(?:\.\d+)?)%[)）]|[（(][^（）()]*[)）]|{_SHARE_TAIL})?"
                    r"(?P<etc>等(?:[^，,、；;。]{0,8})?)?$")
 #: Words that open a clause which is not another item: a new total, a comparison, a sum.
@@ -559,70 +561,74 @@ class PartsList:
 
 
 def _first_number_item(region: str) -> re.Match | None:
-    for m in _NUMBER_ITEM.finditer(region, 0, 60):
-        if re.search(r"[，,；;。]", region[:m.start()]):
-            return None
-        return m
-    return None
+    """The first number with a unit after a list word, if it is in the first clause."""
+    m = _NUMBER_ITEM.search(region)
+    if m is None or re.search(r"[，,；;。]", region[:m.start()]):
+        return None
+    return m
 
 
 #: An item that opens with a list word breaks down the item before it (``其中公开政府信息29条，
 #: 包括机构职能13条，……``): the outer list ends there.
-_SUB_LIST = re.compile(r"^(?:其中|包括|具体包括|主要包括|包含|具体为|含)[，,：:]?")
+_SUB_LIST = re.compile(rf"^(?:{_LIST_WORDS})[，,：:]?")
+
+
+#: A ``，占比x%`` after an item belongs to it: a ，-list is not split there.
+_SPLIT_AT = {level: re.compile(rf"(?!{_SHARE_TAIL.replace('?P<pct2>', '?:')})[{seps}]")
+             for level, seps in _SEPS.items()}
 
 
 def _split_items(body: str, level: int) -> list[str]:
-    """The list's items: split at its separator, but a ``，占比x%`` after an item stays
-    with it when the items are separated by ``；``."""
-    if level == 3:
-        return re.split(f"[{_SEPS[level]}]", body)
-    tail = _SHARE_TAIL.replace("?P<pct2>", "?:")
-    return re.split(rf"(?!{tail})[{_SEPS[level]}]", body)
+    """The list's items: split at its separator, but a ``，占比x%`` after an item stays with it."""
+    return _SPLIT_AT[level].split(body)
 
 
 def _all_items(pieces: list[str]) -> bool:
-    return len(pieces) > 1 and all(_ITEM.match(p) and len(p) <= _CLAUSE_CHARS for p in pieces)
+    return all(_ITEM.match(p) for p in pieces)
 
 
-def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, str, int]:
-    """The items from ``pos``: (items, approximate, why partial, end offset)."""
+#: What :func:`_list_items` finds where no list starts: no items (so nothing else to read).
+_NO_LIST: tuple[list[Item], bool, str] = ([], False, "")
+
+
+def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, str]:
+    """The items from ``pos``: (items, approximate, why partial). A list word inside a list
+    opens no second one: at an item's start it ends the list (``_SUB_LIST``), right after
+    another (其中包括) it has no total before it."""
     region = sentence[pos:min(end, pos + _WINDOW)]
     first = _first_number_item(region)
-    if first is None or first.start() > 25:
-        return [], False, "", pos
-    # the separator after the first item (past a bracket) decides the list's level
+    if first is None:  # (a first item further than 25 characters has too long a label)
+        return _NO_LIST
+    # the separator after the first item (past a bracket) decides the list's level (a first
+    # item ending in 等 makes a list of one item, which is no list)
     after = first.end()
     mb = re.match(rf"[（(][^（）()]*[)）]|{_SHARE_TAIL}", region[after:])
     if mb:
         after += mb.end()
-    me = re.match(r"等[^，,、；;。]{0,8}", region[after:])
-    if me:
-        after += me.end()
     level = _LEVEL_OF.get(region[after:after + 1], 0)
     if level == 0:
-        return [], False, "", pos
+        return _NO_LIST
     me = _ENDS[level].search(region, after)
     stop = me.start() if me else len(region)
     body = region[:stop]
     segments = _split_items(body, level)
-    if level > 1:  # 无法提供30件、不予处理3件 inside a ，-list: a 、 typed for a ，
-        segments = [p for seg in segments for p in (seg.split("、") if _all_items(seg.split("、")) else [seg])]
+    # 无法提供30件、不予处理3件 inside a ，-list: a 、 typed for a ，
+    segments = [p for seg in segments for p in (seg.split("、") if _all_items(seg.split("、")) else [seg])]
     items: list[Item] = []
     approx, why = False, ""
     first_has_verb = bool(_VERBS.search(segments[0]))
-    used = 0
     for n, seg in enumerate(segments):
-        m = _ITEM.match(seg) if len(seg) <= _CLAUSE_CHARS else None
+        m = _ITEM.match(seg)  # (its label is at most 25 characters, its bracket as long as it is)
         if n > 0 and (_NOT_ITEM.search(seg) or (not first_has_verb and _VERBS.search(seg))
                       or _SUB_LIST.match(seg)):
             break  # a new total, or (包括……) the breakdown of the item before: not an item of this list
         if m is None:
-            if n > 0 and seg and len(seg) <= 12 and not _CLAUSE_WORDS.search(seg) and not re.search(r"\d", seg):
+            # (before a second item the list is too short to count: no need to ask for n > 0)
+            if seg and len(seg) <= 12 and not _CLAUSE_WORDS.search(seg) and not re.search(r"\d", seg):
                 why = why or "有未写数字的分项"
-                used += len(seg) + 1
             break
         label = m.group("label")
-        if len(label) > 25 or (n > 0 and level > 1 and re.search(r"[。]", label)):
+        if len(label) > 25:  # (a label holds no 。: a sentence ends at its first 。)
             break
         value = parse_number(m.group("num"))
         if value is None or isinstance(value, Decimal):
@@ -630,11 +636,10 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
         approx = approx or bool(m.group("approx"))
         pct = m.group("pct") or m.group("pct2")
         items.append(Item(label, value, m.group("unit"), Decimal(pct) if pct else None))
-        used += len(seg) + 1
         if m.group("etc"):
             why = why or "以“等”结尾"
             break
-    return items, approx, why, pos + min(used, stop)
+    return items, approx, why
 
 
 def _total_before(sentence: str, start: int, prev: str) -> tuple[int | None, str, str]:
@@ -691,15 +696,12 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             starts.append((mk.start(), mk.end(), mk.group("word"), bool(mk.group("open"))))
         for mc in _AFTER_TOTAL_COLON.finditer(sentence):  # 共发布信息418条：通知公告390条、…
             starts.append((mc.end() - 1, mc.end(), "：", False))
-        taken = -1
         for mstart, pos, word, bracket in sorted(starts):
-            if mstart < taken and not bracket:  # a bracketed list may break down one item of another
-                continue
             end = len(sentence)
             if bracket:
                 close = re.search(r"[)）]", sentence[pos:])
                 end = pos + close.start() if close else end
-            items, approx, why, list_end = _list_items(sentence, pos, end)
+            items, approx, why = _list_items(sentence, pos, end)
             if len(items) < 2 or approx:
                 continue
             total, unit, clause = _total_before(sentence, mstart, prev)
@@ -719,7 +721,6 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             units = {it.unit for it in items}
             if unit not in units:
                 continue
-            taken = list_end
             same = sum(it.value for it in items if it.unit == unit)
             lead = sentence[max(0, mstart - 2):pos + 2]
             if not why and re.search(r"主要|部分|重点|例如|比如", lead + word):
