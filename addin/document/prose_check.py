@@ -51,6 +51,10 @@ from .narrative import cell_sum, clean_text, outcome_groups
 from .numerals import NUMBER as NUM
 from .numerals import parse_number
 
+# Caches wrap plain functions (``_figures = cache(_build_figures)``) instead of decorating
+# them: mutation testing (scripts/mutation.sh) skips decorated functions, and the bodies
+# hold most of the logic.
+
 #: How far around a figure its clause, a list's total or a list's items are looked for.
 _WINDOW = 400
 #: Longest quote in a message; longer sentences are shortened around the figure.
@@ -155,12 +159,14 @@ def sentences(text: str) -> list[str]:
     return list(_sentences(text))
 
 
-@lru_cache(maxsize=64)  # the prose checks of one validation read the same sections
-def _sentences(text: str) -> tuple[str, ...]:
+def _split_sentences(text: str) -> tuple[str, ...]:
     out = []
     for line in _join_wrapped(_normalise(text).split("\n")):
         out.extend(s for s in _SENTENCE_END.split(line) if s.strip())
     return tuple(out)
+
+#: Cached: the prose checks of one validation read the same sections.
+_sentences = lru_cache(maxsize=64)(_split_sentences)
 
 
 def _clause_around(sentence: str, start: int, end: int) -> str:
@@ -278,10 +284,12 @@ class Figure:
             yield Stated(section, sentence, m.start("num"), value, approx, tolerance, keys, what)
 
 
-@cache
-def _outcome_alternation(fmt_key: str) -> str:
+def _outcome_names(fmt_key: str) -> str:
     names = [n for n, _ in outcome_groups(load_format(fmt_key).table("t3"))]
     return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+#: Cached: one pattern per format.
+_outcome_alternation = cache(_outcome_names)
 
 
 #: Where a number starts (not inside a run of digits or numerals): keeps the scans linear.
@@ -296,8 +304,7 @@ def _num(unit: str = "件") -> str:
     return rf"(?<![第每逐同])(?P<num>{NUM})(?P<approx>余|多)?{unit}"  # 第一件, 每一件: no count
 
 
-@cache
-def _figures(fmt_key: str) -> tuple[Figure, ...]:
+def _build_figures(fmt_key: str) -> tuple[Figure, ...]:
     spec = load_format(fmt_key)
     out: list[Figure] = []
     gap = lambda n: rf"(?P<gap>{_GAP}{{0,{n}}}?)"  # noqa: E731
@@ -366,6 +373,9 @@ def _figures(fmt_key: str) -> tuple[Figure, ...]:
                           unit_scale={"万元": Decimal(1), "元": Decimal("0.0001")}))
     return tuple(out)
 
+#: Cached: one set per format.
+_figures = cache(_build_figures)
+
 
 def _cell_names(report: Report, keys: tuple[str, ...]) -> str:
     return "+".join(report.spec.cells[k].describe() for k in keys)
@@ -385,8 +395,7 @@ def stated_figures(report: Report, family: str | None = None) -> Iterator[tuple[
                 yield fig, st
 
 
-@lru_cache(maxsize=64)  # the four figure checks of one validation read the same sections
-def _stated(fmt_key: str, section: str, text: str) -> tuple[tuple[Figure, Stated], ...]:
+def _find_stated(fmt_key: str, section: str, text: str) -> tuple[tuple[Figure, Stated], ...]:
     out = []
     seen = set()
     for sentence in _sentences(text):
@@ -399,6 +408,9 @@ def _stated(fmt_key: str, section: str, text: str) -> tuple[tuple[Figure, Stated
                 seen.add((sentence, st.start))
                 out.append((fig, st))
     return tuple(out)
+
+#: Cached: the four figure checks of one validation read the same sections.
+_stated = lru_cache(maxsize=64)(_find_stated)
 
 
 def _figure_findings(family: str, rule: Rule, report: Report) -> Iterator[Finding]:
@@ -447,8 +459,7 @@ _SHARE_LEAD = (r"(?:[，,]?的?所?(?:占比?|比例)(?:为|达)?[^\d，。；%]
                r"|[（(](?:占比?|比例)?(?:为|达)?[^\d，。；%）)]{0,8}?)")
 
 
-@cache
-def _share_pattern(fmt_key: str) -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+def _build_share_pattern(fmt_key: str) -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     """The pattern for “予以公开4件，占30.8%” / “予以公开4件（30.8%）” / “予以公开占 30%” /
     “予以公开和部分公开的共8件，占57.1%”, and each outcome name's cells."""
     names = _outcome_alternation(fmt_key)
@@ -456,6 +467,9 @@ def _share_pattern(fmt_key: str) -> tuple[re.Pattern, dict[str, tuple[str, ...]]
     pat = re.compile(rf"(?<!不)(?P<names>(?:{names})(?:{_CONJ}(?:{names}))*)(?:的?(?:申请)?{_GAP}{{0,4}}?{NUM}件)?"
                      rf"{_SHARE_LEAD}(?P<num>\d+(?:\.\d+)?)%")
     return pat, keys
+
+#: Cached: one pattern per format.
+_share_pattern = cache(_build_share_pattern)
 
 
 def _tolerance(stated: Decimal) -> Decimal:
@@ -814,8 +828,7 @@ _SCOPE_WORDS = re.compile(r"网站|微信|微博|公众号|新媒体|客户端|�
 _TWO_VALUE_BLOCK = re.compile(r"上年|上一年|去年|同比|较|比上|累计|截至|历史|增长|增加|减少|下降|其中|分别|每|平均|约|近|超过")
 
 
-@lru_cache(maxsize=64)
-def _statements(text: str) -> tuple[tuple[str, str, str, int, str, int], ...]:
+def _find_statements(text: str) -> tuple[tuple[str, str, str, int, str, int], ...]:
     """(label, unit, sentence, value, scope, offset) for every “label N unit” that is a
     clause of its own."""
     out = []
@@ -838,6 +851,9 @@ def _statements(text: str) -> tuple[tuple[str, str, str, int, str, int], ...]:
                 scope = "".join(sorted(set(_SCOPE_WORDS.findall(sentence))))
             out.append((label, m.group("unit"), sentence, value, scope, m.start("num")))
     return tuple(out)
+
+#: Cached: P008 reads each section once.
+_statements = lru_cache(maxsize=64)(_find_statements)
 
 
 def prose_two_values(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
