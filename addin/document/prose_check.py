@@ -68,7 +68,7 @@ _APPROX_BEFORE = re.compile(r"(约|近|将近|接近|超过|逾)$")
 
 def _approx_before(sentence: str, pos: int) -> bool:
     """约 / 近 / 超过 … just before the number at ``pos``."""
-    return bool(_APPROX_BEFORE.search(sentence, max(0, pos - 2), pos))
+    return bool(_APPROX_BEFORE.search(sentence[:pos]))
 #: 同意公开答复 / 部分公开答复 / 不予公开答复: an outcome, not the 办结 total.
 _OUTCOME_BEFORE_ANSWER = re.compile(r"(?:同意|予以|部分|不予|依法)公开$|(?:顺延|延期|推迟|延长)(?:至|到)?下一?年度?$")
 #: How answers word an outcome of 表三 (the row names are the format's).
@@ -643,37 +643,50 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     return items, approx, why, pos + min(used, stop)
 
 
-def _total_before(sentence: str, start: int, prev: str) -> tuple[int | None, str, str]:
-    """The total a list starting at ``start`` breaks down: (value, unit, its clause)."""
-    head = sentence[max(0, start - _WINDOW):start]
+_CLAUSE_TEXT = re.compile(r"[^，,；;：:。！？!?]+")
+
+
+def _last_clause(text: str) -> str:
+    """The last clause of ``text``, the punctuation after it left out."""
+    clauses = _CLAUSE_TEXT.findall(text)
+    return clauses[-1] if clauses else ""
+
+
+def _total_before(sentence: str, start: int, prev: str) -> tuple[int, str, str] | None:
+    """The total a list starting at ``start`` breaks down: (value, unit, lead), or None. The
+    lead is the total's clause when it ends the sentence before (quoted with the list), else ""."""
     # the clause just before the list, also across a ；(……较上年增加45件；其中……): only when
     # 其中 opens the sentence is the total at the end of the sentence before
-    clause = re.split(r"[，,；;：:]", head.rstrip("，,：:；; "))[-1] if head.strip("，,：:；; ") else ""
+    clause, lead = _last_clause(sentence[:start]), ""
     if not clause and prev:  # 其中 opens the sentence: the total ends the sentence before
-        clause = re.split(r"[，,；;：:]", prev.rstrip("。！？!?"))[-1]
+        clause = _last_clause(prev)
+        lead = clause + "。"
     m = _TOTAL_END.search(clause[-_CLAUSE_CHARS:])
     if not m or m.group("approx") or _approx_before(clause[-_CLAUSE_CHARS:], m.start()):
-        return None, "", clause
+        return None
+    if _TOTAL_BLOCK.search(clause):  # a change against last year, not a total
+        return None
     value = parse_number(m.group("num"))
-    if value is None or isinstance(value, Decimal):
-        return None, "", clause
-    return value, m.group("unit"), clause
+    if not isinstance(value, int):
+        return None
+    return value, m.group("unit"), lead
 
 
-def _subject_total(head: str, prev: str) -> tuple[int | None, str, str]:
-    """“新增主动公开政府信息中包括：” — the same subject with its number in the sentence before."""
+def _subject_total(head: str, prev: str) -> tuple[int, str, str] | None:
+    """“新增主动公开政府信息中包括：” — the same subject with its number in the sentence before:
+    (value, unit, that clause quoted as the list's lead), or None."""
     if not head or re.search(r"\d|[，,；;]", head) or not prev:
-        return None, "", ""
-    subject = re.sub(r"(中|之中|里|当中)$", "", head.strip("：: "))
+        return None
+    subject = re.sub(r"(?:中|之中|里|当中)?[：:]?$", "", head)
     if len(subject) < 2:
-        return None, "", ""
+        return None
     pm = re.search(rf"{re.escape(subject)}(?:共计?|合计|总计|达到?|为)?(?P<num>{NUM})(?P<approx>余|多)?"
                    rf"(?P<unit>{UNITS})", prev)
     if not pm or pm.group("approx"):
-        return None, "", ""
+        return None
     value = parse_number(pm.group("num"))
     if not isinstance(value, int):
-        return None, "", ""
+        return None
     return value, pm.group("unit"), _clause_around(prev, pm.start(), pm.end()) + "……"
 
 
@@ -708,17 +721,13 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             items, approx, why, list_end = _list_items(sentence, pos, end)
             if len(items) < 2 or approx:
                 continue
-            total, unit, clause = _total_before(sentence, mstart, prev)
-            if word == "：":
-                total, unit, clause = _total_before(sentence, mstart + 1, "")
-            # the total stated in the sentence before is quoted with the list
-            total_lead = clause + "。" if total is not None and not sentence[:mstart].strip("，,：: ") else ""
-            from_prev = bool(total_lead)  # the total ends the sentence before (not named by subject)
-            if total is None:
-                total, unit, total_lead = _subject_total(sentence[:mstart] if mstart <= _CLAUSE_CHARS else "", prev)
-                clause = ""
-            if total is None or _TOTAL_BLOCK.search(clause):
+            # (after “共发布信息418条：” the total's clause is the one before the colon)
+            stated = _total_before(sentence, mstart, prev)
+            from_prev = bool(stated and stated[2])  # the total ends the sentence before (not named by subject)
+            stated = stated or _subject_total(sentence[:mstart] if mstart <= _CLAUSE_CHARS else "", prev)
+            if stated is None:
                 continue
+            total, unit, total_lead = stated  # a total from the sentence before is quoted with the list
             if from_prev and len({parse_number(m.group("num")) for m in _NUMBER_ITEM.finditer(prev)
                                   if m.group("unit") == unit and not _CHANGE.search(prev[:m.start()])}) > 1:
                 continue  # “……275条，……52条。其中……”: which of the figures before the list breaks down is unclear
@@ -760,12 +769,11 @@ def prose_parts(rule: Rule, report: Report, prev: Report | None = None) -> Itera
     """A stated total that its listed parts do not add up to (the 370-vs-283 mistake)."""
     for section, text in _sections(report):
         for pl in _parts_lists(text):
-            s = sum(pl.parts)
-            mixed = len({it.unit for it in pl.items}) > 1
-            if s == pl.total or (mixed and pl.same_unit_sum == pl.total) or _breakdowns(pl.parts, pl.total) > 1:
+            # the parts in the total's unit (all of them unless the units are mixed), or all parts
+            shown = pl.same_unit_sum
+            if pl.total in (shown, sum(pl.parts)) or _breakdowns(pl.parts, pl.total) > 1:
                 continue  # (two complete breakdowns in one list: 自然人6件，法人1件，予以公开1件，……)
-            shown = pl.same_unit_sum if mixed else s
-            parts = [it.value for it in pl.items if it.unit == pl.unit] if mixed else pl.parts
+            parts = [it.value for it in pl.items if it.unit == pl.unit]
             if pl.partial and shown <= pl.total:
                 continue
             if pl.partial:

@@ -1,0 +1,96 @@
+"""Where a listed breakdown's total is read, and how the finding quotes it (P005; issue 16).
+
+A list (其中/包括 …) breaks down the figure that ends the clause before it, across a ；; when
+其中 opens a sentence (or a paragraph) the figure ends the sentence before, and the finding
+quotes that clause with the list; a list headed by its subject alone (“新增主动公开政府信息
+中包括：”) takes the figure stated with that subject in the sentence before. A long sentence
+is quoted around its list. A list that breaks the same total down twice (by applicant, then
+by outcome) is complete, not wrong.
+"""
+
+import pytest
+
+from addin.document.prose_check import QUOTE_CHARS
+
+from tests.test_mutation_pins_prose import found, with_prose
+
+PARTS = "机构职能24条、政策文件83条、规划计划10条、工作动态166条。"  # 283
+
+
+def p005(text):
+    return [(f.expected, f.actual) for f in found(with_prose(text), "P005")]
+
+
+def quote_of(text):
+    (f,) = found(with_prose(text), "P005")
+    head = "“一、总体情况”中写道“"
+    assert f.message.startswith(head)
+    return f.message[len(head):f.message.index("”：总数")]
+
+
+# --- the total ends the paragraph before a 其中 paragraph ---------------------------------------
+
+@pytest.mark.parametrize("text, finding", [
+    # a paragraph ending in ：or ；(no 。): the figure before the punctuation is the total
+    ("本年度共收到政府信息公开申请52件：\n其中，自然人申请30件、法人或其他组织申请12件。", (52, 42)),
+    ("本年度共收到政府信息公开申请52件；\n其中，自然人申请30件、法人或其他组织申请22件。", None),
+    ("全年新增主动公开政府信息370条；\n其中" + PARTS, (370, 283)),
+    # the paragraph before ends in words, not a figure: no total
+    ("全年新增主动公开政府信息370条，具体如下：\n其中" + PARTS, None),
+])
+def test_total_at_the_end_of_the_paragraph_before(text, finding):
+    assert p005(text) == ([finding] if finding else [])
+
+
+@pytest.mark.parametrize("end", ["。", "；\n"])
+def test_total_of_the_sentence_before_is_quoted_with_the_list(end):
+    quote = quote_of("截至12月31日，全年新增主动公开政府信息370条" + end + "其中" + PARTS)
+    assert quote == "全年新增主动公开政府信息370条。其中" + PARTS
+
+
+# --- the subject named again: “新增主动公开政府信息中包括：” -----------------------------------
+
+@pytest.mark.parametrize("text, finding", [
+    ("本年度新增主动公开政府信息370条。新增主动公开政府信息：包括" + PARTS, (370, 283)),
+    ("本年度新增主动公开政府信息370条。新增主动公开政府信息当中包括：" + PARTS, (370, 283)),
+    ("本年度新增主动公开政府信息283条。新增主动公开政府信息：包括" + PARTS, None),
+])
+def test_the_subject_before_a_colon_or_zhong(text, finding):
+    assert p005(text) == ([finding] if finding else [])
+
+
+def test_the_subjects_figure_is_quoted_before_the_list():
+    quote = quote_of("本年度新增主动公开政府信息370条，累计公开2000条。新增主动公开政府信息中包括：" + PARTS)
+    assert quote == "本年度新增主动公开政府信息370条……新增主动公开政府信息中包括：" + PARTS
+
+
+def test_a_long_subject_is_quoted_from_its_figure():
+    """The subject takes 30+ characters: the quote still opens with the figure's clause."""
+    subject = "通过政府门户网站、政务新媒体平台和政务公开专栏新增主动公开政府信息"
+    text = f"本年度{subject}370条。{subject}中包括：{PARTS}"
+    quote = quote_of(text)
+    assert quote.startswith(f"本年度{subject}370条……")
+    assert quote.endswith("…") and len(quote) == QUOTE_CHARS + 1
+
+
+# --- a long sentence is quoted around its list ----------------------------------------------------
+
+def test_a_long_sentence_is_quoted_around_its_list():
+    lead = "本年度我局坚持以公开为常态、不公开为例外，持续加大主动公开力度，围绕财政预决算、重大建设项目等重点领域及时发布信息，"
+    text = lead + "全年新增主动公开政府信息370条，包括：" + PARTS
+    assert len(text) > QUOTE_CHARS + 10
+    quote = quote_of(text)
+    assert quote.startswith("…") and "工作动态166条" in quote  # the list's end is shown
+    assert "370条，包括：机构职能24条" in quote and not quote.startswith("…本年度")
+
+
+# --- one list, two complete breakdowns -----------------------------------------------------------
+
+@pytest.mark.parametrize("text, finding", [
+    # by applicant (6+1) and by outcome (5+2): both add up to 7
+    ("本年度共收到政府信息公开申请7件，其中自然人6件，法人或其他组织1件，予以公开5件，不予公开2件。", None),
+    ("本年度共收到政府信息公开申请7件，其中自然人6件，法人或其他组织1件，予以公开5件，不予公开1件。", (7, 13)),
+    ("本年度共收到政府信息公开申请1件，其中自然人1件，予以公开1件。", None),
+])
+def test_a_list_breaking_its_total_down_twice(text, finding):
+    assert p005(text) == ([finding] if finding else [])
