@@ -751,28 +751,24 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
 _CHANGE = re.compile(r"(?:增加|减少|增长|下降|上升|持平|同比|较上年度?|比上年度?)[^，,。；;\d]{0,3}$")
 
 
-def _breakdowns(parts: list[int], total: int) -> int:
-    """How many consecutive runs of ``parts`` each add up to ``total`` exactly, covering all
-    of them (0 if they do not): a list that breaks the same total down twice, by applicant
-    and then by outcome, has two."""
-    runs, acc = 0, 0
+def _adds_up(parts: list[int], total: int) -> bool:
+    """The parts add up to the total: once, or in consecutive runs that each do (a list that
+    breaks the same total down twice, by applicant and then by outcome)."""
+    acc = 0
     for p in parts:
         acc += p
         if acc == total:
-            runs, acc = runs + 1, 0
-        elif acc > total:
-            return 0
-    return runs if acc == 0 and total > 0 else 0
+            acc = 0
+    return acc == 0
 
 
 def prose_parts(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     """A stated total that its listed parts do not add up to (the 370-vs-283 mistake)."""
     for section, text in _sections(report):
         for pl in _parts_lists(text):
-            # the parts in the total's unit (all of them unless the units are mixed), or all parts
-            shown = pl.same_unit_sum
-            if pl.total in (shown, sum(pl.parts)) or _breakdowns(pl.parts, pl.total) > 1:
-                continue  # (two complete breakdowns in one list: 自然人6件，法人1件，予以公开1件，……)
+            shown = pl.same_unit_sum  # the parts in the total's unit: all of them unless the units are mixed
+            if shown == pl.total or _adds_up(pl.parts, pl.total):
+                continue  # (all the parts, or two complete breakdowns: 自然人6件，法人1件，予以公开1件，……)
             parts = [it.value for it in pl.items if it.unit == pl.unit]
             if pl.partial and shown <= pl.total:
                 continue
