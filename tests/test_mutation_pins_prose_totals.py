@@ -94,3 +94,47 @@ def test_a_long_sentence_is_quoted_around_its_list():
 ])
 def test_a_list_breaking_its_total_down_twice(text, finding):
     assert p005(text) == ([finding] if finding else [])
+
+
+# --- which lists are read, and each once ------------------------------------------------------------
+
+@pytest.mark.parametrize("text, finding", [
+    # a total and a colon, no list word: 共发布信息418条：通知公告390条、……
+    ("全年共发布各类信息418条：通知公告390条、人事信息6条、财政信息12条、其他信息10条。", None),
+    ("全年共发布各类信息418条：通知公告380条、人事信息6条、财政信息12条、其他信息10条。", (418, 408)),
+    # 含 lists parts only in brackets
+    ("本年度制发规范性文件9件（含新制定5件，修订4件），均按程序公开。", None),
+    ("本年度制发规范性文件9件（含新制定5件，修订3件），均按程序公开。", (9, 8)),
+    ("全年共发布各类信息418条，含通知公告390条、人事信息6条。", None),
+    # 其中包括: one list under two list words, read once
+    ("全年新增主动公开政府信息300条，其中包括：" + PARTS, (300, 283)),
+    # a bracketed list breaks down one item of the outer list, each checked once
+    ("全年新增主动公开政府信息283条，其中：机构职能24条（含领导信息4条、机构设置20条），政策文件83条，"
+     "规划计划10条，工作动态166条。", None),
+    ("全年新增主动公开政府信息283条，其中：机构职能24条（含领导信息4条、机构设置21条），政策文件83条，"
+     "规划计划10条，工作动态166条。", (24, 25)),
+    ("全年新增主动公开政府信息284条，其中：机构职能24条（含领导信息4条、机构设置20条），政策文件83条，"
+     "规划计划10条，工作动态166条。", (284, 283)),
+])
+def test_which_lists_are_read(text, finding):
+    assert p005(text) == ([finding] if finding else [])
+
+
+@pytest.mark.parametrize("text, finding", [
+    # two figures in the unit before a sentence opening with 其中: which one it breaks down is unclear
+    ("本年度主动公开政府信息275条，更新政务服务事项52条。其中机构职能24条、政策文件30条。", None),
+    ("本年度受理依申请公开3件，主动公开政府信息275条。其中机构职能24条、政策文件30条。", (275, 54)),
+    # the first sentence of a section has no sentence before it (not the section's last)
+    ("其中，自然人申请30件、法人或其他组织申请12件。全年共办理政府信息公开申请52件。", None),
+    ("全年共办理政府信息公开申请52件。其中，自然人申请30件、法人或其他组织申请12件。", (52, 42)),
+])
+def test_the_sentence_before(text, finding):
+    assert p005(text) == ([finding] if finding else [])
+
+
+@pytest.mark.parametrize("word", ["其中重点有", "其中部分为", "其中主要是"])
+def test_a_list_said_to_be_partial(word):
+    """Named as partial: quiet while the parts stay under the total, flagged when they exceed it."""
+    assert p005(f"全年发布信息300条，{word}：机构职能24条、政策文件83条。") == []
+    (f,) = found(with_prose(f"全年发布信息100条，{word}：机构职能24条、政策文件83条。"), "P005")
+    assert (f.expected, f.actual) == (100, 107) and "写明“主要”或“部分”" in f.message

@@ -695,13 +695,16 @@ def parts_lists(text: str) -> list[PartsList]:
     return list(_parts_lists(text))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=64)  # P005 and P007 of one validation read the same sections
 def _parts_lists(text: str) -> tuple[PartsList, ...]:
+    return _find_parts_lists(text)
+
+
+def _find_parts_lists(text: str) -> tuple[PartsList, ...]:
+    """Every total with its listed parts (uncached: mutation testing skips decorated functions)."""
     out: list[PartsList] = []
     sents = _sentences(text)
     for i, sentence in enumerate(sents):
-        if not (_MARKER.search(sentence) or _AFTER_TOTAL_COLON.search(sentence)):
-            continue
         prev = sents[i - 1] if i > 0 else ""
         starts: list[tuple[int, int, str, bool]] = []  # (marker start, items start, word, in brackets)
         for mk in _MARKER.finditer(sentence):
@@ -710,7 +713,7 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             starts.append((mk.start(), mk.end(), mk.group("word"), bool(mk.group("open"))))
         for mc in _AFTER_TOTAL_COLON.finditer(sentence):  # 共发布信息418条：通知公告390条、…
             starts.append((mc.end() - 1, mc.end(), "：", False))
-        taken = -1
+        taken = 0  # where the last list read ends
         for mstart, pos, word, bracket in sorted(starts):
             if mstart < taken and not bracket:  # a bracketed list may break down one item of another
                 continue
