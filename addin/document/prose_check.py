@@ -769,12 +769,12 @@ def prose_parts(rule: Rule, report: Report, prev: Report | None = None) -> Itera
     """A stated total that its listed parts do not add up to (the 370-vs-283 mistake)."""
     for section, text in _sections(report):
         for pl in _parts_lists(text):
+            if _adds_up(pl.parts, pl.total):
+                continue  # (also two complete breakdowns: 自然人6件，法人1件，予以公开1件，……)
             shown = pl.same_unit_sum  # the parts in the total's unit: all of them unless the units are mixed
-            if shown == pl.total or _adds_up(pl.parts, pl.total):
-                continue  # (all the parts, or two complete breakdowns: 自然人6件，法人1件，予以公开1件，……)
             parts = [it.value for it in pl.items if it.unit == pl.unit]
             if pl.partial and shown <= pl.total:
-                continue
+                continue  # a partial list (mixed units are one) may leave parts out
             if pl.partial:
                 advice = f"所列分项（{pl.why_partial}）之和已超过总数"
             elif shown < pl.total:
