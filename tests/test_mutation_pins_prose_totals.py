@@ -115,6 +115,10 @@ def test_a_list_breaking_its_total_down_twice(text, finding):
      "规划计划10条，工作动态166条。", (24, 25)),
     ("全年新增主动公开政府信息284条，其中：机构职能24条（含领导信息4条、机构设置20条），政策文件83条，"
      "规划计划10条，工作动态166条。", (284, 283)),
+    # a colon list whose item has a bracket: the list goes on past the bracket
+    ("全年共发布各类信息418条：通知公告380条（含转载50条）、人事信息6条、财政信息12条、其他信息10条。", (418, 408)),
+    # a bracket left open (a PDF line lost its “）”): the list runs to the sentence end
+    ("本年度制发规范性文件9件（含新制定5件，修订3件。", (9, 8)),
 ])
 def test_which_lists_are_read(text, finding):
     assert p005(text) == ([finding] if finding else [])
@@ -138,3 +142,14 @@ def test_a_list_said_to_be_partial(word):
     assert p005(f"全年发布信息300条，{word}：机构职能24条、政策文件83条。") == []
     (f,) = found(with_prose(f"全年发布信息100条，{word}：机构职能24条、政策文件83条。"), "P005")
     assert (f.expected, f.actual) == (100, 107) and "写明“主要”或“部分”" in f.message
+
+
+@pytest.mark.parametrize("first", [
+    "公开内容含机构职能、政策文件等",  # 含 outside brackets: no list, the scan goes on
+    "全年新增主动公开政府信息283条，其中包括：机构职能24条、政策文件83条、规划计划10条、工作动态166条",  # 包括 inside the 其中 list
+    "全年新增主动公开政府信息300条，其中：政策文件24件、图解83个",  # parts in other units than the total
+])
+def test_a_second_list_in_the_sentence_is_still_read(first):
+    """Whatever the first list word of a sentence led to, a later list of the sentence is checked."""
+    text = first + "；全年共受理政府信息公开申请52件，其中自然人30件、法人或其他组织12件。"
+    assert p005(text) == [(52, 42)]

@@ -706,15 +706,15 @@ def _find_parts_lists(text: str) -> tuple[PartsList, ...]:
     sents = _sentences(text)
     for i, sentence in enumerate(sents):
         prev = sents[i - 1] if i > 0 else ""
-        starts: list[tuple[int, int, str, bool]] = []  # (marker start, items start, word, in brackets)
+        starts: list[tuple[int, int, bool]] = []  # (marker start, items start, in brackets)
         for mk in _MARKER.finditer(sentence):
             if mk.group("word") == "含" and not mk.group("open"):
                 continue  # 含 introduces parts only in brackets: （含新制定5件，修改4件）
-            starts.append((mk.start(), mk.end(), mk.group("word"), bool(mk.group("open"))))
+            starts.append((mk.start(), mk.end(), bool(mk.group("open"))))
         for mc in _AFTER_TOTAL_COLON.finditer(sentence):  # 共发布信息418条：通知公告390条、…
-            starts.append((mc.end() - 1, mc.end(), "：", False))
+            starts.append((mc.end() - 1, mc.end(), False))
         taken = 0  # where the last list read ends
-        for mstart, pos, word, bracket in sorted(starts):
+        for mstart, pos, bracket in sorted(starts):
             if mstart < taken and not bracket:  # a bracketed list may break down one item of another
                 continue
             end = len(sentence)
@@ -727,7 +727,7 @@ def _find_parts_lists(text: str) -> tuple[PartsList, ...]:
             # (after “共发布信息418条：” the total's clause is the one before the colon)
             stated = _total_before(sentence, mstart, prev)
             from_prev = bool(stated and stated[2])  # the total ends the sentence before (not named by subject)
-            stated = stated or _subject_total(sentence[:mstart] if mstart <= _CLAUSE_CHARS else "", prev)
+            stated = stated or _subject_total(sentence[:mstart], prev)
             if stated is None:
                 continue
             total, unit, total_lead = stated  # a total from the sentence before is quoted with the list
@@ -739,8 +739,8 @@ def _find_parts_lists(text: str) -> tuple[PartsList, ...]:
                 continue
             taken = list_end
             same = sum(it.value for it in items if it.unit == unit)
-            lead = sentence[max(0, mstart - 2):pos + 2]
-            if not why and re.search(r"主要|部分|重点|例如|比如", lead + word):
+            lead = sentence[max(0, mstart - 2):pos + 2]  # the list word and a little around it
+            if not why and re.search(r"主要|部分|重点|例如|比如", lead):
                 why = "写明“主要”或“部分”"
             if len(units) > 1:
                 why = why or "分项单位不一"
