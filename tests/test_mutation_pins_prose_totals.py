@@ -144,8 +144,24 @@ def test_a_list_said_to_be_partial(word):
     assert (f.expected, f.actual) == (100, 107) and "写明“主要”或“部分”" in f.message
 
 
+def test_a_partial_word_read_only_at_the_list_word():
+    """主要/部分/重点 at the list word make a list partial; 主要包括 opening a sentence too; the
+    same word inside an item's name (省重点项目) does not."""
+    (f,) = found(with_prose("全年新增主动公开政府信息100条。主要包括：机构职能24条、政策文件83条。"), "P005")
+    assert (f.expected, f.actual) == (100, 107) and "写明“主要”或“部分”" in f.message
+    assert p005("全年新增主动公开政府信息300条。主要包括：机构职能24条、政策文件83条。") == []
+    (f,) = found(with_prose("全年发布信息300条，其中：省重点项目信息24条、政策文件83条。"), "P005")
+    assert (f.expected, f.actual) == (300, 107) and "请在最后一项后加“等”" in f.message
+    (f,) = found(with_prose("全年发布信息100条，其中：省重点项目信息24条、政策文件83条。"), "P005")
+    assert f.message.endswith("相差 7 条；分项之和超过总数")
+
+
 @pytest.mark.parametrize("first", [
     "公开内容含机构职能、政策文件等",  # 含 outside brackets: no list, the scan goes on
+    "公开内容包括机构职能24条、政策文件83条",  # a list with no total
+    "全年新增主动公开政府信息300条，其中政策文件24条",  # one item is no list
+    # two figures before a sentence opening with 其中: unclear which one the list breaks down
+    "本年度主动公开政府信息275条，更新政务服务事项52条。其中机构职能24条、政策文件30条",
     "全年新增主动公开政府信息283条，其中包括：机构职能24条、政策文件83条、规划计划10条、工作动态166条",  # 包括 inside the 其中 list
     "全年新增主动公开政府信息300条，其中：政策文件24件、图解83个",  # parts in other units than the total
 ])

@@ -739,8 +739,8 @@ def _find_parts_lists(text: str) -> tuple[PartsList, ...]:
                 continue
             taken = list_end
             same = sum(it.value for it in items if it.unit == unit)
-            lead = sentence[max(0, mstart - 2):pos + 2]  # the list word and a little around it
-            if not why and re.search(r"主要|部分|重点|例如|比如", lead):
+            # the list word and the two characters after it: 主要包括 / 其中部分 / 其中重点有
+            if not why and re.search(r"主要|部分|重点|例如|比如", sentence[mstart:pos + 2]):
                 why = "写明“主要”或“部分”"
             if len(units) > 1:
                 why = why or "分项单位不一"
