@@ -6,6 +6,12 @@ quotes that clause with the list; a list headed by its subject alone (“新增�
 中包括：”) takes the figure stated with that subject in the sentence before. A long sentence
 is quoted around its list. A list that breaks the same total down twice (by applicant, then
 by outcome) is complete, not wrong.
+
+Which lists are read: after a total and a colon (共发布信息418条：……), 含 only in brackets, a
+bracketed list breaking down one item of the outer list on its own, a list under two list
+words (其中包括) once, and a later list of a sentence whatever the first list word led to.
+主要/部分/重点 at the list word make a list partial (flagged only when its parts exceed the
+total); the same word inside an item's name (省重点项目) does not.
 """
 
 import pytest
