@@ -123,3 +123,12 @@ def _clear_engine_caches():
 
 
 _CACHES = None
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """Text parameters that are not plain printable ASCII get the argument's name as id
+    (pytest numbers repeats: ``text0``, ``text1``): escaped Chinese text with line breaks
+    makes ids that mutmut's test mapping cannot pass back to pytest."""
+    if isinstance(val, str) and not (val.isascii() and val.isprintable()):
+        return argname
+    return None

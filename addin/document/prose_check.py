@@ -72,7 +72,7 @@ _APPROX_BEFORE = re.compile(r"(约|近|将近|接近|超过|逾)$")
 
 def _approx_before(sentence: str, pos: int) -> bool:
     """约 / 近 / 超过 … just before the number at ``pos``."""
-    return bool(_APPROX_BEFORE.search(sentence, max(0, pos - 2), pos))
+    return bool(_APPROX_BEFORE.search(sentence[:pos]))
 #: 同意公开答复 / 部分公开答复 / 不予公开答复: an outcome, not the 办结 total.
 _OUTCOME_BEFORE_ANSWER = re.compile(r"(?:同意|予以|部分|不予|依法)公开$|(?:顺延|延期|推迟|延长)(?:至|到)?下一?年度?$")
 #: How answers word an outcome of 表三 (the row names are the format's).
@@ -656,37 +656,50 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     return items, approx, why
 
 
-def _total_before(sentence: str, start: int, prev: str) -> tuple[int | None, str, str]:
-    """The total a list starting at ``start`` breaks down: (value, unit, its clause)."""
-    head = sentence[max(0, start - _WINDOW):start]
+_CLAUSE_TEXT = re.compile(r"[^，,；;：:。！？!?]+")
+
+
+def _last_clause(text: str) -> str:
+    """The last clause of ``text``, the punctuation after it left out."""
+    clauses = _CLAUSE_TEXT.findall(text)
+    return clauses[-1] if clauses else ""
+
+
+def _total_before(sentence: str, start: int, prev: str) -> tuple[int, str, str] | None:
+    """The total a list starting at ``start`` breaks down: (value, unit, lead), or None. The
+    lead is the total's clause when it ends the sentence before (quoted with the list), else ""."""
     # the clause just before the list, also across a ；(……较上年增加45件；其中……): only when
     # 其中 opens the sentence is the total at the end of the sentence before
-    clause = re.split(r"[，,；;：:]", head.rstrip("，,：:；; "))[-1] if head.strip("，,：:；; ") else ""
+    clause, lead = _last_clause(sentence[:start]), ""
     if not clause and prev:  # 其中 opens the sentence: the total ends the sentence before
-        clause = re.split(r"[，,；;：:]", prev.rstrip("。！？!?"))[-1]
+        clause = _last_clause(prev)
+        lead = clause + "。"
     m = _TOTAL_END.search(clause[-_CLAUSE_CHARS:])
     if not m or m.group("approx") or _approx_before(clause[-_CLAUSE_CHARS:], m.start()):
-        return None, "", clause
+        return None
+    if _TOTAL_BLOCK.search(clause):  # a change against last year, not a total
+        return None
     value = parse_number(m.group("num"))
-    if value is None or isinstance(value, Decimal):
-        return None, "", clause
-    return value, m.group("unit"), clause
+    if not isinstance(value, int):
+        return None
+    return value, m.group("unit"), lead
 
 
-def _subject_total(head: str, prev: str) -> tuple[int | None, str, str]:
-    """“新增主动公开政府信息中包括：” — the same subject with its number in the sentence before."""
+def _subject_total(head: str, prev: str) -> tuple[int, str, str] | None:
+    """“新增主动公开政府信息中包括：” — the same subject with its number in the sentence before:
+    (value, unit, that clause quoted as the list's lead), or None."""
     if not head or re.search(r"\d|[，,；;]", head) or not prev:
-        return None, "", ""
-    subject = re.sub(r"(中|之中|里|当中)$", "", head.strip("：: "))
+        return None
+    subject = re.sub(r"(?:中|之中|里|当中)?[：:]?$", "", head)
     if len(subject) < 2:
-        return None, "", ""
+        return None
     pm = re.search(rf"{re.escape(subject)}(?:共计?|合计|总计|达到?|为)?(?P<num>{NUM})(?P<approx>余|多)?"
                    rf"(?P<unit>{UNITS})", prev)
     if not pm or pm.group("approx"):
-        return None, "", ""
+        return None
     value = parse_number(pm.group("num"))
     if not isinstance(value, int):
-        return None, "", ""
+        return None
     return value, pm.group("unit"), _clause_around(prev, pm.start(), pm.end()) + "……"
 
 
@@ -695,22 +708,20 @@ def parts_lists(text: str) -> list[PartsList]:
     return list(_parts_lists(text))
 
 
-@lru_cache(maxsize=64)
-def _parts_lists(text: str) -> tuple[PartsList, ...]:
+def _find_parts_lists(text: str) -> tuple[PartsList, ...]:
+    """Every total with its listed parts, sentence by sentence."""
     out: list[PartsList] = []
     sents = _sentences(text)
     for i, sentence in enumerate(sents):
-        if not (_MARKER.search(sentence) or _AFTER_TOTAL_COLON.search(sentence)):
-            continue
         prev = sents[i - 1] if i > 0 else ""
-        starts: list[tuple[int, int, str, bool]] = []  # (marker start, items start, word, in brackets)
+        starts: list[tuple[int, int, bool]] = []  # (marker start, items start, in brackets)
         for mk in _MARKER.finditer(sentence):
             if mk.group("word") == "含" and not mk.group("open"):
                 continue  # 含 introduces parts only in brackets: （含新制定5件，修改4件）
-            starts.append((mk.start(), mk.end(), mk.group("word"), bool(mk.group("open"))))
+            starts.append((mk.start(), mk.end(), bool(mk.group("open"))))
         for mc in _AFTER_TOTAL_COLON.finditer(sentence):  # 共发布信息418条：通知公告390条、…
-            starts.append((mc.end() - 1, mc.end(), "：", False))
-        for mstart, pos, word, bracket in sorted(starts):
+            starts.append((mc.end() - 1, mc.end(), False))
+        for mstart, pos, bracket in sorted(starts):
             end = len(sentence)
             if bracket:
                 close = re.search(r"[)）]", sentence[pos:])
@@ -718,17 +729,13 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             items, approx, why = _list_items(sentence, pos, end)
             if len(items) < 2 or approx:
                 continue
-            total, unit, clause = _total_before(sentence, mstart, prev)
-            if word == "：":
-                total, unit, clause = _total_before(sentence, mstart + 1, "")
-            # the total stated in the sentence before is quoted with the list
-            total_lead = clause + "。" if total is not None and not sentence[:mstart].strip("，,：: ") else ""
-            from_prev = bool(total_lead)  # the total ends the sentence before (not named by subject)
-            if total is None:
-                total, unit, total_lead = _subject_total(sentence[:mstart] if mstart <= _CLAUSE_CHARS else "", prev)
-                clause = ""
-            if total is None or _TOTAL_BLOCK.search(clause):
+            # (after “共发布信息418条：” the total's clause is the one before the colon)
+            stated = _total_before(sentence, mstart, prev)
+            from_prev = bool(stated and stated[2])  # the total ends the sentence before (not named by subject)
+            stated = stated or _subject_total(sentence[:mstart], prev)
+            if stated is None:
                 continue
+            total, unit, total_lead = stated  # a total from the sentence before is quoted with the list
             if from_prev and len({parse_number(m.group("num")) for m in _NUMBER_ITEM.finditer(prev)
                                   if m.group("unit") == unit and not _CHANGE.search(prev[:m.start()])}) > 1:
                 continue  # “……275条，……52条。其中……”: which of the figures before the list breaks down is unclear
@@ -736,8 +743,8 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
             if unit not in units:
                 continue
             same = sum(it.value for it in items if it.unit == unit)
-            lead = sentence[max(0, mstart - 2):pos + 2]
-            if not why and re.search(r"主要|部分|重点|例如|比如", lead + word):
+            # the list word and the two characters after it: 主要包括 / 其中部分 / 其中重点有
+            if not why and re.search(r"主要|部分|重点|例如|比如", sentence[mstart:pos + 2]):
                 why = "写明“主要”或“部分”"
             if len(units) > 1:
                 why = why or "分项单位不一"
@@ -746,37 +753,36 @@ def _parts_lists(text: str) -> tuple[PartsList, ...]:
     return tuple(out)
 
 
+#: Cached: P005 and P007 of one validation read the same sections.
+_parts_lists = lru_cache(maxsize=64)(_find_parts_lists)
+
+
 #: A figure right after these words is a change against last year, never a total that a
 #: list could break down (较上年增加5条，全年新增……293条。其中……: the total is 293).
 _CHANGE = re.compile(r"(?:增加|减少|增长|下降|上升|持平|同比|较上年度?|比上年度?)[^，,。；;\d]{0,3}$")
 
 
-def _breakdowns(parts: list[int], total: int) -> int:
-    """How many consecutive runs of ``parts`` each add up to ``total`` exactly, covering all
-    of them (0 if they do not): a list that breaks the same total down twice, by applicant
-    and then by outcome, has two."""
-    runs, acc = 0, 0
+def _adds_up(parts: list[int], total: int) -> bool:
+    """The parts add up to the total: once, or in consecutive runs that each do (a list that
+    breaks the same total down twice, by applicant and then by outcome)."""
+    acc = 0
     for p in parts:
         acc += p
         if acc == total:
-            runs, acc = runs + 1, 0
-        elif acc > total:
-            return 0
-    return runs if acc == 0 and total > 0 else 0
+            acc = 0
+    return acc == 0
 
 
 def prose_parts(rule: Rule, report: Report, prev: Report | None = None) -> Iterator[Finding]:
     """A stated total that its listed parts do not add up to (the 370-vs-283 mistake)."""
     for section, text in _sections(report):
         for pl in _parts_lists(text):
-            s = sum(pl.parts)
-            mixed = len({it.unit for it in pl.items}) > 1
-            if s == pl.total or (mixed and pl.same_unit_sum == pl.total) or _breakdowns(pl.parts, pl.total) > 1:
-                continue  # (two complete breakdowns in one list: 自然人6件，法人1件，予以公开1件，……)
-            shown = pl.same_unit_sum if mixed else s
-            parts = [it.value for it in pl.items if it.unit == pl.unit] if mixed else pl.parts
+            if _adds_up(pl.parts, pl.total):
+                continue  # (also two complete breakdowns: 自然人6件，法人1件，予以公开1件，……)
+            shown = pl.same_unit_sum  # the parts in the total's unit: all of them unless the units are mixed
+            parts = [it.value for it in pl.items if it.unit == pl.unit]
             if pl.partial and shown <= pl.total:
-                continue
+                continue  # a partial list (mixed units are one) may leave parts out
             if pl.partial:
                 advice = f"所列分项（{pl.why_partial}）之和已超过总数"
             elif shown < pl.total:
