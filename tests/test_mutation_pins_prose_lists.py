@@ -166,3 +166,14 @@ def test_a_short_list_with_an_unnumbered_item_is_read_once():
     # a list that may leave items out is flagged when its parts exceed the total, and only once
     (f,) = found(with_prose("全年发布信息4条，其中包括通知3条、公告2条、其他工作信息若干。"), "P005")
     assert "3+2" in f.message and "有未写数字的分项" in f.message
+
+
+@pytest.mark.parametrize("total, fires", [(273, False), (300, True)])
+@pytest.mark.parametrize("sep", ["、", "，"])
+def test_an_items_bracketed_breakdown_keeps_the_outer_list(total, fires, sep):
+    # the bracket's own 、/， separate its sub-items, not the outer list's (which was never
+    # read at all: the outer 300 against 24+83+166 went unchecked)
+    sentence = (f"全年新增主动公开政府信息{total}条，其中工作动态166条{sep}机构职能24条（含领导信息4条{sep}"
+                f"机构设置20条）{sep}政策文件83条。")
+    assert [(pl.total, pl.parts) for pl in parts_lists(sentence)] == [(total, [166, 24, 83]), (24, [4, 20])]
+    assert len(found(with_prose(sentence), "P005")) == fires

@@ -592,9 +592,27 @@ _SPLIT_AT = {level: re.compile(rf"(?!{_SHARE_TAIL.replace('?P<pct2>', '?:')})[{s
              for level, seps in _SEPS.items()}
 
 
+_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
+
+
+def _flat(text: str) -> str:
+    """``text`` with what its brackets hold blanked out (same length): a list's separators
+    and its end are never inside an item's bracket (机构职能24条（含领导信息4条、机构设置20条）、……)."""
+    return _BRACKETED.sub(lambda m: m.group(0)[0] + "\0" * (len(m.group(0)) - 2) + m.group(0)[-1], text)
+
+
+def _split(body: str, flat: str, at: re.Pattern) -> list[str]:
+    """``body`` split where ``at`` matches its flat copy (outside brackets)."""
+    cuts = [(m.start(), m.end()) for m in at.finditer(flat)]
+    starts = [0] + [e for _, e in cuts]
+    ends = [s for s, _ in cuts] + [len(body)]
+    return [body[a:b] for a, b in zip(starts, ends)]
+
+
 def _split_items(body: str, level: int) -> list[str]:
-    """The list's items: split at its separator, but a ``，占比x%`` after an item stays with it."""
-    return _SPLIT_AT[level].split(body)
+    """The list's items: split at its separator outside brackets, but a ``，占比x%`` after an
+    item stays with it."""
+    return _split(body, _flat(body), _SPLIT_AT[level])
 
 
 def _all_items(pieces: list[str]) -> bool:
@@ -622,12 +640,12 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     level = _LEVEL_OF.get(region[after:after + 1], 0)
     if level == 0:
         return _NO_LIST
-    me = _ENDS[level].search(region, after)
+    me = _ENDS[level].search(_flat(region), after)
     stop = me.start() if me else len(region)
     body = region[:stop]
     segments = _split_items(body, level)
     # 无法提供30件、不予处理3件 inside a ，-list: a 、 typed for a ，
-    segments = [p for seg in segments for p in (seg.split("、") if _all_items(seg.split("、")) else [seg])]
+    segments = [p for seg in segments for p in (_split_items(seg, 1) if _all_items(_split_items(seg, 1)) else [seg])]
     items: list[Item] = []
     approx, why = False, ""
     first_has_verb = bool(_VERBS.search(segments[0]))
