@@ -84,8 +84,10 @@ def test_a_short_label_is_no_statement():
 
 
 def test_the_scope_words_keep_two_channels_apart():
-    assert p008("通过门户网站发布政策解读12篇。\n通过微信公众号发布政策解读15篇。") == []
-    fires("通过门户网站发布政策解读12篇。\n在门户网站发布政策解读15篇。", 12, 15)
+    # the channel is named in the clause before the statement, so the labels are the same
+    assert p008("门户网站方面，全年发布政策解读12篇。\n微信公众号方面，全年发布政策解读15篇。") == []
+    assert p008("县本级方面，全年发布政策解读12篇。\n各乡镇方面，全年发布政策解读15篇。") == []
+    fires("门户网站方面，全年发布政策解读12篇。\n在门户网站集中解读方面，全年发布政策解读15篇。", 12, 15)
     # the same channels named in another order are the same scope
     fires("依托门户网站和微信公众号，发布政策解读12篇。\n依托微信公众号、门户网站，发布政策解读15篇。", 12, 15)
 
