@@ -92,6 +92,25 @@ def test_the_scope_words_keep_two_channels_apart():
     fires("依托门户网站和微信公众号，发布政策解读12篇。\n依托微信公众号、门户网站，发布政策解读15篇。", 12, 15)
 
 
+@pytest.mark.parametrize("second", [
+    "在解读回应方面，发布政策解读15篇，依法办理网民留言20件。",  # 办理 is a verb, not an office
+    "围绕一网通办改革，发布政策解读15篇。",
+    "围绕乡村振兴，发布政策解读15篇。",  # a topic, not a township or a village
+    "在推进农村公路建设方面，发布政策解读15篇。",
+], ids=["banli", "yiwangtongban", "xiangcun", "nongcun"])
+def test_a_verb_or_a_topic_is_no_scope(second):
+    fires(f"全年发布政策解读12篇。\n{second}", 12, 15)
+
+
+@pytest.mark.parametrize("first, second", [
+    ("县政府办方面，全年发布政策解读12篇。", "各乡镇方面，全年发布政策解读15篇。"),
+    ("县政府办公室方面，全年发布政策解读12篇。", "其他部门方面，全年发布政策解读15篇。"),
+    ("各村（社区）公开栏方面，全年张贴公告12期。", "县本级方面，全年张贴公告15期。"),
+], ids=["office-townships", "office-departments", "villages-county"])
+def test_offices_townships_and_villages_are_scopes(first, second):
+    assert p008(f"{first}\n{second}") == []
+
+
 def test_the_label_is_the_16_characters_before_the_number():
     # one figure (the 专栏 of the website) however long the lead before it
     text = "本年度通过门户网站政府信息公开专栏发布政策解读12篇。\n在县政府网站政府信息公开专栏发布政策解读15篇。"
