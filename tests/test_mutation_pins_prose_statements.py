@@ -20,7 +20,7 @@ Sentences are cut at 。！？ and at a blank line, also after a line without an
 import pytest
 
 from addin.document.prose_check import sentences, stated_figures
-from tests.test_mutation_pins_prose import found, with_prose
+from test_mutation_pins_prose import found, with_prose
 
 
 def p008(text):
@@ -148,3 +148,14 @@ def test_a_blank_line_ends_a_sentence(first):
     assert sentences(f"{first}\n\n{second}") == [first, second]
     (f,) = found(with_prose(f"{first}\n\n{second}"), "P001")
     assert f"“{second}”" in f.message
+
+
+@pytest.mark.parametrize("self_name", ["我局", "本单位", "我委"])
+def test_the_reporting_agency_naming_itself_is_no_other_scope(self_name):
+    # “我局发布政策解读12篇” and “发布政策解读15篇” are the same figure of the same agency
+    text = f"{self_name}全年发布政策解读12篇。在回应关切方面，全年发布政策解读15篇。"
+    (f,) = found(with_prose(text), "P008")
+    assert (f.expected, f.actual) == (12, 15)
+    assert found(with_prose(text.replace("15篇", "12篇")), "P008") == []
+    # other departments are another scope
+    assert found(with_prose(text.replace("在回应关切方面，", "各部门")), "P008") == []

@@ -846,14 +846,14 @@ _STATEMENT = re.compile(rf"{_AT_NUMBER}(?P<num>{NUM})(?P<approx>余|多)?(?P<uni
 #: The label a number ends: at least 2 characters with no number or punctuation, read
 #: within the 16 characters before the number (the window in _find_statements).
 _LABEL_BEFORE = re.compile(r"[^\d，,、；;：:。！？!?（）()%]{2,}$")
-_FILLER = re.compile(r"^(?:其中|共计|共|合计|总计|全年度?|本年度?|今年|年内|此外|另外|同时|并|还|已|又|均|在|通过|"
+_FILLER = re.compile(r"^(?:[我本](?:局|委|办|单位|机关|部门)|其中|共计|共|合计|总计|全年度?|本年度?|今年|年内|此外|另外|同时|并|还|已|又|均|在|通过|"
                      r"\d{4}年度?|截至\d{1,2}月\d{1,2}日|累计)+")
 _GENERIC = re.compile(r"^(?:各类|各项|相关|政府|政务|其他|有关|主动|公开|发布|信息|数据|内容|文件|稿件|条目|工作|动态)*$")
 #: The channels and the units a sentence can speak for. 办 only as an office (县政府办,
 #: 党政办, 办公室), never the verb (办理, 办结, 举办, 一网通办); 乡 and 村 not as the
-#: topic 乡村振兴 / 农村.
+#: topic 乡村振兴 / 农村. The reporting agency itself (我局, 本单位) is no scope.
 _SCOPE_WORDS = re.compile(r"网站|微信|微博|公众号|新媒体|客户端|抖音|头条|平台|专栏|公开栏|公示栏|报纸|电视|广播|"
-                          r"乡(?!村)|镇|(?<![乡农])村|社区|局|委|办公室|府办|党政办|综合办|部门|单位|本级|上级|下属")
+                          r"乡(?!村)|镇|(?<![乡农])村|社区|(?<![我本该])(?:局|委|部门|单位)|办公室|府办|党政办|综合办|本级|上级|下属")
 _TWO_VALUE_BLOCK = re.compile(r"上年|上一年|去年|同比|较|比上|累计|截至|历史|增长|增加|减少|下降|其中|分别|每|平均|约|近|超过")
 
 
