@@ -306,10 +306,9 @@ def _num(unit: str = "件") -> str:
 
 def _build_figures(fmt_key: str) -> tuple[Figure, ...]:
     spec = load_format(fmt_key)
-    out: list[Figure] = []
     gap = lambda n: rf"(?P<gap>{_GAP}{{0,{n}}}?)"  # noqa: E731
     # 表三: received, carried over, answered, carried forward
-    out += [
+    out = [
         Figure("applications", "本年新收申请", ("t3.new.total",),
                re.compile(rf"(?:新收|收到|接收|受理){gap(14)}{_num()}"), need="申请", gap_exclude="结转"),
         Figure("applications", "上年结转申请", ("t3.carried.total",),
@@ -344,10 +343,12 @@ def _build_figures(fmt_key: str) -> tuple[Figure, ...]:
     by_kind: dict[str, list[str]] = {}
     for row in t4.rows:
         by_kind.setdefault(row.label.split("·")[0], []).append(f"t4.{row.key}.total")
+    # 申请行政复议后又提起行政诉讼 1 件 is a lawsuit: the gap to the number holds no kind's name
     for kind, keys in by_kind.items():
         out.append(Figure("reviews", kind, tuple(keys),
                           re.compile(rf"{re.escape(kind)}{gap(8)}{_num()}"),
-                          context="信息公开", context_section="s4"))
+                          context="信息公开", context_section="s4",
+                          gap_exclude="|".join(map(re.escape, by_kind))))
     # 表二: 规章 / 规范性文件 counts
     t2 = spec.table("t2")
     verbs = {"issued": "制发|印发|出台|制定", "repealed": "废止", "in_force": "现行有效",
