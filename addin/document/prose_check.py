@@ -241,7 +241,7 @@ class Figure:
     context_section: str = ""
     unit_scale: dict | None = None  # unit → multiplier into the cell's unit
     gap_exclude: str = ""  # the gap must not contain these (another figure's words)
-    kind: str = ""  # "outcome" (表三 results), "answered" (办结), "repealed" (废止), "combined"
+    kind: str = ""  # "outcome" (表三 results), "answered" (办结), "combined"; 表二: its column ("repealed" …)
     fmt: str = ""
     names: dict | None = field(default=None, compare=False, hash=False)  # outcome name → keys, for "combined"
 
@@ -316,8 +316,9 @@ def _build_figures(fmt_key: str) -> tuple[Figure, ...]:
         Figure("applications", "办结（办理结果总计）", ("t3.total.total",),
                re.compile(rf"(?:办结|答复|办理完结|办理完毕){gap(10)}{_num()}"), gap_exclude="结转|新收|收到|(?:同意|予以|部分|不予)公开",
                context="申请", kind="answered"),
+        # 结转下一年度继续办理的政府信息公开申请 1 件: as long a gap as 新收's
         Figure("applications", "结转下年度继续办理", ("t3.forward.total",),
-               re.compile(rf"(?:结转|转入|顺延|延期|推迟|延长)(?:至|到)?下一?年度?{gap(10)}{_num()}")),
+               re.compile(rf"(?:结转|转入|顺延|延期|推迟|延长)(?:至|到)?下一?年度?{gap(14)}{_num()}")),
     ]
     # 表三 outcomes, named as the format's row paths name them (予以公开, 不予公开 …)
     t3 = spec.table("t3")
@@ -364,8 +365,7 @@ def _build_figures(fmt_key: str) -> tuple[Figure, ...]:
             # “制发行政规范性文件3件” or “行政规范性文件本年制发3件”; never 规章制度
             pat = (rf"(?:(?:{verb})了?的?(?:{names_})(?!制度)"
                    rf"|(?:{names_})(?!制度)(?:本年)?(?:{verb})){gap(4)}{_num()}")
-            out.append(Figure("documents", label, (key,), re.compile(pat),
-                              kind="repealed" if col == "repealed" else ""))
+            out.append(Figure("documents", label, (key,), re.compile(pat), kind=col))
     # 表二: 行政事业性收费 amount (2021, 万元)
     if "t2.fees.amount" in spec.cells and spec.cells["t2.fees.amount"].kind == "wan_yuan":
         out.append(Figure("fees", f"{t2.row('fees').label}金额", ("t2.fees.amount",),
