@@ -284,9 +284,14 @@ class Figure:
             yield Stated(section, sentence, m.start("num"), value, approx, tolerance, keys, what)
 
 
-def _outcome_names(fmt_key: str) -> str:
-    names = [n for n, _ in outcome_groups(load_format(fmt_key).table("t3"))]
+def _alternation(names) -> str:
+    """A regex alternative of the names, longest first: a name that begins another never
+    takes its place."""
     return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+def _outcome_names(fmt_key: str) -> str:
+    return _alternation(n for n, _ in outcome_groups(load_format(fmt_key).table("t3")))
 
 #: Cached: one pattern per format.
 _outcome_alternation = cache(_outcome_names)
@@ -356,7 +361,7 @@ def _build_figures(fmt_key: str) -> tuple[Figure, ...]:
              "made": "新制作|制作|制定", "published": "新公开"}
     for row_key in ("rules", "normative"):
         row = t2.row(row_key)
-        names_ = "|".join(re.escape(n) for n in sorted({row.label, *row.variants}, key=len, reverse=True))
+        names_ = _alternation({row.label, *row.variants})
         for col, verb in verbs.items():
             key = f"t2.{row_key}.{col}"
             if key not in spec.cells:
