@@ -241,7 +241,7 @@ class Figure:
     context_section: str = ""
     unit_scale: dict | None = None  # unit → multiplier into the cell's unit
     gap_exclude: str = ""  # the gap must not contain these (another figure's words)
-    kind: str = ""  # "outcome" (表三 results), "answered" (办结), "repealed" (废止), "combined"
+    kind: str = ""  # "outcome" (表三 results), "answered" (办结), "combined"; 表二: its column ("repealed" …)
     fmt: str = ""
     names: dict | None = field(default=None, compare=False, hash=False)  # outcome name → keys, for "combined"
 
@@ -284,9 +284,14 @@ class Figure:
             yield Stated(section, sentence, m.start("num"), value, approx, tolerance, keys, what)
 
 
-def _outcome_names(fmt_key: str) -> str:
-    names = [n for n, _ in outcome_groups(load_format(fmt_key).table("t3"))]
+def _alternation(names) -> str:
+    """A regex alternative of the names, longest first: a name that begins another never
+    takes its place."""
     return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+def _outcome_names(fmt_key: str) -> str:
+    return _alternation(n for n, _ in outcome_groups(load_format(fmt_key).table("t3")))
 
 #: Cached: one pattern per format.
 _outcome_alternation = cache(_outcome_names)
@@ -306,10 +311,9 @@ def _num(unit: str = "件") -> str:
 
 def _build_figures(fmt_key: str) -> tuple[Figure, ...]:
     spec = load_format(fmt_key)
-    out: list[Figure] = []
     gap = lambda n: rf"(?P<gap>{_GAP}{{0,{n}}}?)"  # noqa: E731
     # 表三: received, carried over, answered, carried forward
-    out += [
+    out = [
         Figure("applications", "本年新收申请", ("t3.new.total",),
                re.compile(rf"(?:新收|收到|接收|受理){gap(14)}{_num()}"), need="申请", gap_exclude="结转"),
         Figure("applications", "上年结转申请", ("t3.carried.total",),
@@ -317,8 +321,9 @@ def _build_figures(fmt_key: str) -> tuple[Figure, ...]:
         Figure("applications", "办结（办理结果总计）", ("t3.total.total",),
                re.compile(rf"(?:办结|答复|办理完结|办理完毕){gap(10)}{_num()}"), gap_exclude="结转|新收|收到|(?:同意|予以|部分|不予)公开",
                context="申请", kind="answered"),
+        # 结转下一年度继续办理的政府信息公开申请 1 件: as long a gap as 新收's
         Figure("applications", "结转下年度继续办理", ("t3.forward.total",),
-               re.compile(rf"(?:结转|转入|顺延|延期|推迟|延长)(?:至|到)?下一?年度?{gap(10)}{_num()}")),
+               re.compile(rf"(?:结转|转入|顺延|延期|推迟|延长)(?:至|到)?下一?年度?{gap(14)}{_num()}")),
     ]
     # 表三 outcomes, named as the format's row paths name them (予以公开, 不予公开 …)
     t3 = spec.table("t3")
@@ -344,17 +349,19 @@ def _build_figures(fmt_key: str) -> tuple[Figure, ...]:
     by_kind: dict[str, list[str]] = {}
     for row in t4.rows:
         by_kind.setdefault(row.label.split("·")[0], []).append(f"t4.{row.key}.total")
+    # 申请行政复议后又提起行政诉讼 1 件 is a lawsuit: the gap to the number holds no kind's name
     for kind, keys in by_kind.items():
         out.append(Figure("reviews", kind, tuple(keys),
                           re.compile(rf"{re.escape(kind)}{gap(8)}{_num()}"),
-                          context="信息公开", context_section="s4"))
+                          context="信息公开", context_section="s4",
+                          gap_exclude="|".join(map(re.escape, by_kind))))
     # 表二: 规章 / 规范性文件 counts
     t2 = spec.table("t2")
     verbs = {"issued": "制发|印发|出台|制定", "repealed": "废止", "in_force": "现行有效",
              "made": "新制作|制作|制定", "published": "新公开"}
     for row_key in ("rules", "normative"):
         row = t2.row(row_key)
-        names_ = "|".join(re.escape(n) for n in sorted({row.label, *row.variants}, key=len, reverse=True))
+        names_ = _alternation({row.label, *row.variants})
         for col, verb in verbs.items():
             key = f"t2.{row_key}.{col}"
             if key not in spec.cells:
@@ -363,8 +370,7 @@ def _build_figures(fmt_key: str) -> tuple[Figure, ...]:
             # “制发行政规范性文件3件” or “行政规范性文件本年制发3件”; never 规章制度
             pat = (rf"(?:(?:{verb})了?的?(?:{names_})(?!制度)"
                    rf"|(?:{names_})(?!制度)(?:本年)?(?:{verb})){gap(4)}{_num()}")
-            out.append(Figure("documents", label, (key,), re.compile(pat),
-                              kind="repealed" if col == "repealed" else ""))
+            out.append(Figure("documents", label, (key,), re.compile(pat), kind=col))
     # 表二: 行政事业性收费 amount (2021, 万元)
     if "t2.fees.amount" in spec.cells and spec.cells["t2.fees.amount"].kind == "wan_yuan":
         out.append(Figure("fees", f"{t2.row('fees').label}金额", ("t2.fees.amount",),
