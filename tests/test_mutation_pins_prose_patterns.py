@@ -105,3 +105,53 @@ def test_agreeing_answer_wording_is_read_as_granted():
     read = [(st.keys, st.value, st.what) for _, st in stated_figures(r, "applications") if st.section == "s1"]
     assert read == [(("t3.granted.total",), 5, "予以公开")]
     assert found(r, "P001") == []
+
+
+# --- how far a number may stand from its keyword -------------------------------------------
+#
+# A figure is its keyword, a short gap of words and the number (新收 …… 13 件). The gap's
+# limit is part of how a figure is recognised: within it the number is the figure's, one
+# character further it belongs to something else the sentence goes on to say. Each limit is
+# pinned at its boundary with neutral words (数量合计为 …) filling the gap.
+_FILL = "的数量合计为共有总计数量合计为共有"
+
+# id → (format, section, text before the gap, gap limit, text after the number, cell read)
+GAP_LIMITS = {
+    "new": ("2021", "s1", "本年度政府信息公开申请收到", 14, "件。", "t3.new.total"),
+    "carried": ("2021", "s1", "上年结转", 12, "件政府信息公开申请。", "t3.carried.total"),
+    "answered": ("2021", "s1", "对政府信息公开申请已办结", 10, "件。", "t3.total.total"),
+    "forward": ("2021", "s1", "结转下年度", 14, "件政府信息公开申请。", "t3.forward.total"),
+    "agreed": ("2021", "s1", "对政府信息公开申请同意公开", 4, "件。", "t3.granted.total"),
+    "combined": ("2021", "s1", "对政府信息公开申请予以公开及部分公开", 4, "件。", "t3.partial.total"),
+    "review": ("2021", "s4", "被申请行政复议", 8, "件。", "t4.review.total"),
+    "normative-after": ("2021", "s1", "行政规范性文件本年制发", 4, "件。", "t2.normative.issued"),
+    "fees": ("2021", "s6", "行政事业性收费金额", 6, "元。", "t2.fees.amount"),
+}
+
+
+def _cells_read(fmt, section, text):
+    return {k for _, st in stated_figures(with_prose(text, section, fmt)) for k in st.keys}
+
+
+@pytest.mark.parametrize("case", sorted(GAP_LIMITS))
+def test_a_number_within_the_gap_limit_is_the_figure_and_one_further_is_not(case):
+    fmt, section, before, limit, after, cell = GAP_LIMITS[case]
+    at_limit = before + _FILL[:limit] + "3" + after
+    beyond = before + _FILL[:limit + 1] + "3" + after
+    assert cell in _cells_read(fmt, section, at_limit)
+    assert cell not in _cells_read(fmt, section, beyond)
+
+
+@pytest.mark.parametrize("text", [
+    "本年新收政府信息公开申请13件，上年结转申请2件，上年结转申请中本年已答复1件。",
+    "本年新收政府信息公开申请13件，其中已答复10件，其余正在办理。",
+    "本年新收政府信息公开申请13件，其中按期办结11件。",
+])
+def test_the_answered_part_of_another_figure_is_not_the_answered_total(text):
+    # (the example table answers 14 in all: 13 new and 2 carried, 1 carried forward)
+    assert "t3.total.total" not in _cells_read("2021", "s1", text)
+    assert found(with_prose(text), "P001") == []
+    # the same words about all the applications are the total, and are checked
+    whole = "本年新收政府信息公开申请13件，全年已答复15件。"
+    assert "t3.total.total" in _cells_read("2021", "s1", whole)
+    assert len(found(with_prose(whole), "P001")) == 1

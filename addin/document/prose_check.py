@@ -11,7 +11,7 @@ parts that add up to 283. This module reads the six sections as published text l
   names it: not for another year or a comparison (上年 except 上年结转, 去年, 同比, 较,
   累计), a channel (网上, 当面 …), other matters (建议, 提案, 咨询, 热线 …), approximate
   figures (20余件, 约, 近). Outcome counts are not 办结 (同意公开答复 14 件), a 顺延至下一年度
-  答复 is 结转, 予以公开及部分公开 61 件 is the two together, 不予公开的文件 next to
+  答复 is 结转, 其中已答复 10 件 is a part of another figure, 予以公开及部分公开 61 件 is the two together, 不予公开的文件 next to
   文件/信息 (not 申请) is about documents, 提前废止 is a part of 废止. When a table's 总计
   cell is blank but its row has numbers, the row's sum is compared, and the message says so.
 * **shares** (P006): 予以公开 133 件（41.56%） or 予以公开占 41.56% against 表三, within one
@@ -75,6 +75,9 @@ def _approx_before(sentence: str, pos: int) -> bool:
     return bool(_APPROX_BEFORE.search(sentence[:pos]))
 #: 同意公开答复 / 部分公开答复 / 不予公开答复: an outcome, not the 办结 total.
 _OUTCOME_BEFORE_ANSWER = re.compile(r"(?:同意|予以|部分|不予|依法)公开$|(?:顺延|延期|推迟|延长)(?:至|到)?下一?年度?$")
+#: 其中已答复 10 件 / 上年结转申请中本年已办结 1 件: the answered part of another figure (the new
+#: or the carried applications), not the 办结 total of 表三.
+_PART_BEFORE_ANSWER = re.compile(r"(?:其中|申请中|件中)[^，,。；;]{0,6}$")
 #: How answers word an outcome of 表三 (the row names are the format's).
 _OUTCOME_WORDING = {"同意公开": "予以公开"}
 #: A document count, not an application outcome (不予公开的文件 40 件).
@@ -260,7 +263,7 @@ class Figure:
             if self.gap_exclude and re.search(self.gap_exclude, gap):
                 continue
             before = sentence[max(0, m.start() - _BEFORE_CHARS):m.start()]
-            if self.kind == "answered" and _OUTCOME_BEFORE_ANSWER.search(before):
+            if self.kind == "answered" and (_OUTCOME_BEFORE_ANSWER.search(before) or _PART_BEFORE_ANSWER.search(before)):
                 continue  # 同意公开答复 14 件 is an outcome; 顺延至下一年度答复 is carried forward
             if self.kind == "outcome":
                 if re.search(rf"(?:{_outcome_alternation(self.fmt)}){_CONJ}$", before):
