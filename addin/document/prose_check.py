@@ -11,8 +11,9 @@ parts that add up to 283. This module reads the six sections as published text l
   names it: not for another year or a comparison (上年 except 上年结转, 去年, 同比, 较,
   累计), a channel (网上, 当面 …), other matters (建议, 提案, 咨询, 热线 …), approximate
   figures (20余件, 约, 近). Outcome counts are not 办结 (同意公开答复 14 件), a 顺延至下一年度
-  答复 is 结转, 其中已答复 10 件 is a part of another figure, 予以公开及部分公开 61 件 is the two together, 不予公开的文件 next to
-  文件/信息 (not 申请) is about documents, 提前废止 is a part of 废止. When a table's 总计
+  答复 is 结转, 其中已答复 10 件 is a part of another figure, 予以公开及部分公开 61 件 is the
+  two together, 不予公开的文件 next to 文件/信息 (not 申请) is about documents, 提前废止 is a
+  part of 废止. When a table's 总计
   cell is blank but its row has numbers, the row's sum is compared, and the message says so.
 * **shares** (P006): 予以公开 133 件（41.56%） or 予以公开占 41.56% against 表三, within one
   unit of the last digit written.
