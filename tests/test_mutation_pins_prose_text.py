@@ -14,7 +14,7 @@ sentence it was read from.
 import pytest
 
 from addin.document.prose_check import QUOTE_CHARS, _quote, parts_lists, sentences
-from tests.test_mutation_pins_prose import found, with_prose
+from test_mutation_pins_prose import found, with_prose
 
 # The example report's 表三: 本年新收 13, 办结 14 — so “14 件” newly received is one off.
 WRONG = "本年新收政府信息公开申请 14 件，全部按期答复。"
@@ -172,3 +172,17 @@ def test_missing_and_blank_sections_are_skipped():
     r.sections = {"s1": "", "s2": "  \n", "s5": WRONG}
     (f,) = found(r, "P001")
     assert f.cells[-1] == "s5"
+
+
+def test_a_clause_is_read_at_most_a_window_after_its_figure():
+    # a run of text with no punctuation (a table flattened into one line) does not carry a
+    # comparison word from far away into the figure's clause: 同比 more than _WINDOW
+    # characters after 14 件 does not make it last year's figure
+    from addin.document.prose_check import _WINDOW
+
+    filler = "表格内容" * (_WINDOW // 4 + 1)
+    text = f"本年新收政府信息公开申请14件{filler}同比增长，详见下表。"
+    (f,) = found(with_prose(text), "P001")
+    assert (f.expected, f.actual) == (13, 14)
+    # within the window the same word does block it
+    assert found(with_prose(f"本年新收政府信息公开申请14件{filler[:40]}同比增长，详见下表。"), "P001") == []
