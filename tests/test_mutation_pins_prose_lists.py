@@ -177,3 +177,11 @@ def test_an_items_bracketed_breakdown_keeps_the_outer_list(total, fires, sep):
                 f"机构设置20条）{sep}政策文件83条。")
     assert [(pl.total, pl.parts) for pl in parts_lists(sentence)] == [(total, [166, 24, 83]), (24, [4, 20])]
     assert len(found(with_prose(sentence), "P005")) == fires
+
+
+@pytest.mark.parametrize("total, fires", [(200, False), (210, True)])
+def test_a_dunhao_list_whose_items_carry_comma_shares_is_read_whole(total, fires):
+    # the ，of the first item's share (，占比25%) is not where a 、-list ends
+    sentence = f"全年发布信息{total}条，其中通知公告50条，占比25%、工作动态150条，占比75%。"
+    assert [(pl.total, pl.parts) for pl in parts_lists(sentence)] == [(total, [50, 150])]
+    assert len(found(with_prose(sentence), "P005")) == fires

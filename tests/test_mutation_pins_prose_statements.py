@@ -159,3 +159,10 @@ def test_the_reporting_agency_naming_itself_is_no_other_scope(self_name):
     assert found(with_prose(text.replace("15篇", "12篇")), "P008") == []
     # other departments are another scope
     assert found(with_prose(text.replace("在回应关切方面，", "各部门")), "P008") == []
+
+
+def test_a_figure_over_a_number_is_not_stated_twice():
+    # 逾20篇 is “more than 20”: no second value to contradict (the clause has no 约/近 to block it)
+    text = "全年发布政策解读逾20篇。在回应关切方面，全年发布政策解读25篇。"
+    assert found(with_prose(text), "P008") == []
+    assert len(found(with_prose(text.replace("逾20篇", "20篇")), "P008")) == 1

@@ -606,9 +606,9 @@ _BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
 
 
 def _flat(text: str) -> str:
-    """``text`` with what its brackets hold blanked out (same length): a list's separators
+    """``text`` with its brackets blanked out (same length): a list's separators
     and its end are never inside an item's bracket (机构职能24条（含领导信息4条、机构设置20条）、……)."""
-    return _BRACKETED.sub(lambda m: m.group(0)[0] + "\0" * (len(m.group(0)) - 2) + m.group(0)[-1], text)
+    return _BRACKETED.sub(lambda m: "\0" * len(m.group(0)), text)
 
 
 def _split(body: str, flat: str, at: re.Pattern) -> list[str]:
