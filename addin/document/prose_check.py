@@ -68,12 +68,15 @@ _BLOCK = re.compile(r"上年(?!度?结转)|上一年|去年|同比|较|比上|�
 _OTHER_MATTERS = re.compile(r"建议|提案|议案|咨询|留言|来信|信件|诉求|热线|投诉|信访|12345")
 _OUTCOME_WORDS = re.compile(r"维持|纠正|其他|尚未|审结|结果|直接|复议后|机关")
 _GAP = r"[^\d，,。；;！？!?：:、（）()零〇一二两三四五六七八九十百千万%]"
-_APPROX_BEFORE = re.compile(r"(约|近|将近|接近|超过|逾)$")
+#: 约 / 近 (将近, 接近) / 逾 / 超过 just before a number: matched at the number, looking back,
+#: so that testing a number costs the same wherever it stands in a long sentence.
+_APPROX_BEFORE = re.compile(r"(?<=[约近逾])|(?<=超过)")
 
 
 def _approx_before(sentence: str, pos: int) -> bool:
     """约 / 近 / 超过 … just before the number at ``pos``."""
-    return bool(_APPROX_BEFORE.search(sentence[:pos]))
+    return bool(_APPROX_BEFORE.match(sentence, pos))
+
 #: 同意公开答复 / 部分公开答复 / 不予公开答复: an outcome, not the 办结 total.
 _OUTCOME_BEFORE_ANSWER = re.compile(r"(?:同意|予以|部分|不予|依法)公开$|(?:顺延|延期|推迟|延长)(?:至|到)?下一?年度?$")
 #: 其中已答复 10 件 / 上年结转申请中本年已办结 1 件: the answered part of another figure (the new
