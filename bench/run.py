@@ -21,6 +21,8 @@ in the same run (so a slower or busier machine moves both).
    (extract_tables + extract_text), measured in this run.               goal ≤ 1.5×
    Then ``review`` over a folder of 1,000 PDFs (copies of tests/fixtures/pdf) on all cores;
    baseline: pdfplumber's parse alone of the same files on the same cores.
+6. prose — the prose checks (P001–P008) on shapes that once made a scan quadratic, at n
+   and 4n repeats; baseline: the n-size text.                    goal ≤ 6× (linear is 4×)
 """
 
 from __future__ import annotations
@@ -394,7 +396,48 @@ def bench_pdf(tmp: Path, quick: bool) -> None:
     shutil.rmtree(folder)
 
 
-BENCHES = {"validate": bench_validate, "server": bench_server, "export": bench_export, "review": bench_review,
+#: Prose shapes that once made a scan quadratic (tests/test_document_prose.py reads them
+#: too, untimed): one unit of each, repeated n and 4n times.
+_PROSE_SHAPES = {
+    "重复的同一说法": ("政策解读12篇，", ""),
+    "一句中的许多分项列表": ("其中" + "通知公告1条、" * 10, ""),
+    "没有尽头的分项列表": ("通知公告1条，", "全年发布信息9条，其中"),
+    "正常的总体情况段落": ("本年度我局依法推进政务公开，全年开展培训2次，公开信息126条。", ""),
+}
+
+
+def bench_prose(tmp: Path, quick: bool) -> None:
+    """The prose checks (P001–P008) on one section of n and of 4n repeats of a shape: a
+    linear scan takes 4× as long (goal ≤ 6×), a quadratic one 16×. Baseline: the n-size text."""
+    from addin.document.prose_check import PROSE_CHECKS
+    from addin.examples import example_report
+    from addin.ruleset import builtin_rules
+
+    rules = {r.check: r for r in builtin_rules().rules if r.check in PROSE_CHECKS}
+    report = example_report("2021")
+
+    from addin.document import prose_check
+
+    caches = [f for f in vars(prose_check).values() if hasattr(f, "cache_clear")]
+
+    def check(text: str) -> None:
+        for c in caches:  # each run reads the text afresh (the checks cache what they read)
+            c.cache_clear()
+        report.sections = {**report.sections, "s1": text}
+        for name, fn in PROSE_CHECKS.items():
+            list(fn(rules[name], report))
+
+    n = 500 if quick else 2000
+    print("正文核对（P001–P008）的规模扩展：")
+    for label, (unit, head) in _PROSE_SHAPES.items():
+        small, large = head + unit * n, head + unit * (4 * n)
+        t1 = median_ms(lambda: check(small), 3)
+        t4 = median_ms(lambda: check(large), 3)
+        row(f"正文核对，{label}，{4 * n} 次（{len(large):,} 字）", f"{t4:.0f} ms", f"{n} 次 {t1:.0f} ms",
+            f"{t4 / t1:.1f}×", "≤ 6×（线性为 4×）")
+
+
+BENCHES = {"validate": bench_validate, "prose": bench_prose, "server": bench_server, "export": bench_export, "review": bench_review,
            "click": bench_click_path, "pdf": bench_pdf}
 
 

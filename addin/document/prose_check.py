@@ -628,8 +628,13 @@ def _split_items(body: str, level: int) -> list[str]:
     return _split(body, _flat(body), _SPLIT_AT[level])
 
 
-def _all_items(pieces: list[str]) -> bool:
-    return all(_ITEM.match(p) for p in pieces)
+def _typed_for_comma(segment: str) -> list[str]:
+    """A segment of a ，-list split at its 、 when every piece is an item (无法提供30件、不予处理3件:
+    a 、 typed for a ，); otherwise the segment itself."""
+    if "、" not in segment:
+        return [segment]
+    pieces = _split_items(segment, 1)
+    return pieces if all(_ITEM.match(p) for p in pieces) else [segment]
 
 
 #: What :func:`_list_items` finds where no list starts: no items (so nothing else to read).
@@ -658,7 +663,7 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     body = region[:stop]
     segments = _split_items(body, level)
     # 无法提供30件、不予处理3件 inside a ，-list: a 、 typed for a ，
-    segments = [p for seg in segments for p in (_split_items(seg, 1) if _all_items(_split_items(seg, 1)) else [seg])]
+    segments = [p for seg in segments for p in _typed_for_comma(seg)]
     items: list[Item] = []
     approx, why = False, ""
     first_has_verb = bool(_VERBS.search(segments[0]))
@@ -692,8 +697,8 @@ _CLAUSE_TEXT = re.compile(r"[^，,；;：:。！？!?]+")
 
 def _last_clause(text: str) -> str:
     """The last clause of ``text``, the punctuation after it left out."""
-    clauses = _CLAUSE_TEXT.findall(text)
-    return clauses[-1] if clauses else ""
+    last = _CLAUSE_TEXT.search(text[::-1])  # the first clause of the text read backwards
+    return last.group(0)[::-1] if last else ""
 
 
 def _total_before(sentence: str, start: int, prev: str) -> tuple[int, str, str] | None:
@@ -701,7 +706,7 @@ def _total_before(sentence: str, start: int, prev: str) -> tuple[int, str, str] 
     lead is the total's clause when it ends the sentence before (quoted with the list), else ""."""
     # the clause just before the list, also across a ；(……较上年增加45件；其中……): only when
     # 其中 opens the sentence is the total at the end of the sentence before
-    clause, lead = _last_clause(sentence[:start]), ""
+    clause, lead = _last_clause(sentence[max(0, start - _WINDOW):start]), ""  # (a window: linear scans)
     if not clause and prev:  # 其中 opens the sentence: the total ends the sentence before
         clause = _last_clause(prev)
         lead = clause + "。"
@@ -716,10 +721,14 @@ def _total_before(sentence: str, start: int, prev: str) -> tuple[int, str, str] 
     return value, m.group("unit"), lead
 
 
+#: The start of a sentence before its first number or comma, where a subject can stand.
+_OPENING = re.compile(r"[^\d，,；;]*")
+
+
 def _subject_total(head: str, prev: str) -> tuple[int, str, str] | None:
     """“新增主动公开政府信息中包括：” — the same subject with its number in the sentence before:
     (value, unit, that clause quoted as the list's lead), or None."""
-    if not head or re.search(r"\d|[，,；;]", head) or not prev:
+    if not head or not prev:
         return None
     subject = re.sub(r"(?:中|之中|里|当中)?[：:]?$", "", head)
     if len(subject) < 2:
@@ -745,6 +754,7 @@ def _find_parts_lists(text: str) -> tuple[PartsList, ...]:
     sents = _sentences(text)
     for i, sentence in enumerate(sents):
         prev = sents[i - 1] if i > 0 else ""
+        opening = _OPENING.match(sentence).end()  # (found once: slicing up to every list word is quadratic)
         starts: list[tuple[int, int, bool]] = []  # (marker start, items start, in brackets)
         for mk in _MARKER.finditer(sentence):
             if mk.group("word") == "含" and not mk.group("open"):
@@ -763,7 +773,8 @@ def _find_parts_lists(text: str) -> tuple[PartsList, ...]:
             # (after “共发布信息418条：” the total's clause is the one before the colon)
             stated = _total_before(sentence, mstart, prev)
             from_prev = bool(stated and stated[2])  # the total ends the sentence before (not named by subject)
-            stated = stated or _subject_total(sentence[:mstart], prev)
+            # a subject opens the sentence: the list word comes before any number or comma
+            stated = stated or _subject_total(sentence[:mstart] if mstart < opening else "", prev)
             if stated is None:
                 continue
             total, unit, total_lead = stated  # a total from the sentence before is quoted with the list
