@@ -728,8 +728,6 @@ _OPENING = re.compile(r"[^\d，,；;]*")
 def _subject_total(head: str, prev: str) -> tuple[int, str, str] | None:
     """“新增主动公开政府信息中包括：” — the same subject with its number in the sentence before:
     (value, unit, that clause quoted as the list's lead), or None."""
-    if not head or not prev:
-        return None
     subject = re.sub(r"(?:中|之中|里|当中)?[：:]?$", "", head)
     if len(subject) < 2:
         return None
@@ -774,7 +772,8 @@ def _find_parts_lists(text: str) -> tuple[PartsList, ...]:
             stated = _total_before(sentence, mstart, prev)
             from_prev = bool(stated and stated[2])  # the total ends the sentence before (not named by subject)
             # a subject opens the sentence: the list word comes before any number or comma
-            stated = stated or _subject_total(sentence[:mstart] if mstart < opening else "", prev)
+            if stated is None and mstart < opening:
+                stated = _subject_total(sentence[:mstart], prev)
             if stated is None:
                 continue
             total, unit, total_lead = stated  # a total from the sentence before is quoted with the list
