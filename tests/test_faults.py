@@ -30,7 +30,6 @@ import stat
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -40,6 +39,8 @@ from addin.errors import InputError
 from addin.examples import example_report, random_report
 from addin.writers.atomic import atomic_output
 from addin.writers.workbook import write_workbook
+
+from test_kill import complete  # whether a file is whole of its kind (zip, JSON, HTML)
 
 ROOT = Path(__file__).resolve().parents[1]
 AGENCY = "示例市示例区数据资源管理局"
@@ -73,25 +74,6 @@ def start(args, tmpdir: Path) -> subprocess.Popen:
 def digest(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def complete(path: Path) -> bool:
-    data = path.read_bytes()
-    if path.suffix in (".xlsx", ".docx"):
-        try:
-            with zipfile.ZipFile(path) as z:
-                return z.testzip() is None
-        except zipfile.BadZipFile:
-            return False
-    if path.suffix == ".json":
-        try:
-            json.loads(data)
-            return True
-        except ValueError:
-            return False
-    if path.suffix == ".html":
-        return data.rstrip().endswith(b"</html>")
-    return True
 
 
 def assert_clean_failure(r, *words: str, code: int = 2) -> None:
