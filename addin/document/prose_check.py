@@ -48,7 +48,7 @@ from ..formats import load_format
 from ..model import Report
 from ..ruleset import Rule
 from ..values import EMPTY, NUMBER, format_number
-from .narrative import cell_sum, clean_text, outcome_groups
+from .narrative import clean_text, outcome_groups
 from .numerals import NUMBER as NUM
 from .numerals import parse_number
 
