@@ -77,11 +77,11 @@ def _approx_before(sentence: str, pos: int) -> bool:
     """约 / 近 / 超过 … just before the number at ``pos``."""
     return bool(_APPROX_BEFORE.match(sentence, pos))
 
-#: 同意公开答复 / 部分公开答复 / 不予公开答复: an outcome, not the 办结 total.
-_OUTCOME_BEFORE_ANSWER = re.compile(r"(?:同意|予以|部分|不予|依法)公开$|(?:顺延|延期|推迟|延长)(?:至|到)?下一?年度?$")
-#: 其中已答复 10 件 / 上年结转申请中本年已办结 1 件: the answered part of another figure (the new
-#: or the carried applications), not the 办结 total of 表三.
-_PART_BEFORE_ANSWER = re.compile(r"(?:其中|申请中|件中)[^，,。；;]{0,6}$")
+#: Words before 办结/答复 that make the figure something else than 表三's 办结 total: an
+#: outcome (同意公开答复 14 件), carried forward (顺延至下一年度答复), or the answered part of
+#: another figure, the new or the carried applications (其中已答复 10 件, 上年结转申请中本年已办结 1 件).
+_NOT_ANSWERED_TOTAL = re.compile(r"(?:同意|予以|部分|不予|依法)公开$|(?:顺延|延期|推迟|延长)(?:至|到)?下一?年度?$"
+                                 r"|(?:其中|申请中|件中)[^，,。；;]{0,6}$")
 #: How answers word an outcome of 表三 (the row names are the format's).
 _OUTCOME_WORDING = {"同意公开": "予以公开"}
 #: A document count, not an application outcome (不予公开的文件 40 件).
@@ -267,7 +267,7 @@ class Figure:
             if self.gap_exclude and re.search(self.gap_exclude, gap):
                 continue
             before = sentence[max(0, m.start() - _BEFORE_CHARS):m.start()]
-            if self.kind == "answered" and (_OUTCOME_BEFORE_ANSWER.search(before) or _PART_BEFORE_ANSWER.search(before)):
+            if self.kind == "answered" and _NOT_ANSWERED_TOTAL.search(before):
                 continue  # 同意公开答复 14 件 is an outcome; 顺延至下一年度答复 is carried forward
             if self.kind == "outcome":
                 if re.search(rf"(?:{_outcome_alternation(self.fmt)}){_CONJ}$", before):
@@ -622,18 +622,12 @@ def _split(body: str, flat: str, at: re.Pattern) -> list[str]:
     return [body[a:b] for a, b in zip(starts, ends)]
 
 
-def _split_items(body: str, level: int) -> list[str]:
-    """The list's items: split at its separator outside brackets, but a ``，占比x%`` after an
-    item stays with it."""
-    return _split(body, _flat(body), _SPLIT_AT[level])
-
-
 def _typed_for_comma(segment: str) -> list[str]:
     """A segment of a ，-list split at its 、 when every piece is an item (无法提供30件、不予处理3件:
     a 、 typed for a ，); otherwise the segment itself."""
     if "、" not in segment:
         return [segment]
-    pieces = _split_items(segment, 1)
+    pieces = _split(segment, _flat(segment), _SPLIT_AT[1])
     return pieces if all(_ITEM.match(p) for p in pieces) else [segment]
 
 
@@ -652,16 +646,17 @@ def _list_items(sentence: str, pos: int, end: int) -> tuple[list[Item], bool, st
     # the separator after the first item (past a bracket) decides the list's level (a first
     # item ending in 等 makes a list of one item, which is no list)
     after = first.end()
-    mb = re.match(rf"[（(][^（）()]*[)）]|{_SHARE_TAIL}", region[after:])
+    mb = re.match(rf"{_BRACKETED.pattern}|{_SHARE_TAIL}", region[after:])
     if mb:
         after += mb.end()
     level = _LEVEL_OF.get(region[after:after + 1], 0)
     if level == 0:
         return _NO_LIST
-    me = _ENDS[level].search(_flat(region), after)
+    flat = _flat(region)
+    me = _ENDS[level].search(flat, after)
     stop = me.start() if me else len(region)
-    body = region[:stop]
-    segments = _split_items(body, level)
+    # the list's items: split at its separator outside brackets (a ，占比x% stays with its item)
+    segments = _split(region[:stop], flat[:stop], _SPLIT_AT[level])
     # 无法提供30件、不予处理3件 inside a ，-list: a 、 typed for a ，
     segments = [p for seg in segments for p in _typed_for_comma(seg)]
     items: list[Item] = []
@@ -710,8 +705,9 @@ def _total_before(sentence: str, start: int, prev: str) -> tuple[int, str, str] 
     if not clause and prev:  # 其中 opens the sentence: the total ends the sentence before
         clause = _last_clause(prev)
         lead = clause + "。"
-    m = _TOTAL_END.search(clause[-_CLAUSE_CHARS:])
-    if not m or m.group("approx") or _approx_before(clause[-_CLAUSE_CHARS:], m.start()):
+    tail = clause[-_CLAUSE_CHARS:]
+    m = _TOTAL_END.search(tail)
+    if not m or m.group("approx") or _approx_before(tail, m.start()):
         return None
     if _TOTAL_BLOCK.search(clause):  # a change against last year, not a total
         return None
